@@ -1,0 +1,12 @@
+# Thin wrappers around dev.py, which needs nothing but Python 3.11+.
+.PHONY: run test lint bench messages
+run:
+	python3 dev.py run
+test:
+	python3 dev.py test
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+messages:
+	.venv/bin/python manage.py makemessages -l en --ignore=.venv --ignore=bench && .venv/bin/python manage.py compilemessages -l en
+bench:
+	.venv/bin/python bench/foundation.py

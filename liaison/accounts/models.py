@@ -1,0 +1,76 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class User(AbstractUser):
+    """A portal account. Every staff, unit and admin user is scoped to an area subtree."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("管理员")
+        STAFF = "staff", _("工作人员")
+        UNIT = "unit", _("承办单位")
+        DELEGATE = "delegate", _("人大代表")
+
+    role = models.CharField(_("角色"), max_length=10, choices=Role.choices, blank=True)
+    area = models.ForeignKey(
+        "stations.Area",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("管辖区划"),
+    )
+    unit = models.ForeignKey(
+        "stations.HandlingUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("所属承办单位"),
+    )
+    delegate = models.OneToOneField(
+        "stations.Delegate",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="user",
+        verbose_name=_("对应代表"),
+    )
+    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    @property
+    def roles(self) -> list[str]:
+        roles = [self.role] if self.role else []
+        if self.delegate_id and self.role != self.Role.DELEGATE:
+            roles.append(self.Role.DELEGATE.value)
+        return roles
+
+    @property
+    def is_portal_admin(self) -> bool:
+        return self.is_active and (self.is_superuser or self.role == self.Role.ADMIN)
+
+    @property
+    def is_area_staff(self) -> bool:
+        """Staff or admin with an area: may work on objects within that area subtree."""
+        return self.is_active and self.role in (self.Role.STAFF, self.Role.ADMIN) and self.area_id is not None
+
+    @property
+    def is_unit_user(self) -> bool:
+        return self.is_active and self.role == self.Role.UNIT and self.unit_id is not None
+
+    @property
+    def is_delegate_user(self) -> bool:
+        return self.is_active and self.delegate_id is not None
+
+    @property
+    def area_path(self) -> str | None:
+        if self.is_superuser and not self.area_id:
+            return ""  # a superuser without an area sees everything
+        return self.area.path if self.area_id else None

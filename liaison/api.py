@@ -1,0 +1,63 @@
+"""Shared API plumbing: pagination, the one exception handler, and the atomic rate limiter."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from . import ratelimit
+from .errors import DomainError
+
+
+class Pagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 200  # larger requests are capped, not refused
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None:
+            try:
+                value = int(raw)
+            except ValueError:
+                raise exceptions.ValidationError({"page_size": ["page_size 必须是正整数。"]}) from None
+            if value < 1:
+                raise exceptions.ValidationError({"page_size": ["page_size 必须是正整数。"]})
+            return min(value, self.max_page_size)
+        return self.page_size
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        return Response({"detail": str(exc.message), "code": exc.code}, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound("未找到。")
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    return drf_exception_handler(exc, context)
+
+
+class AtomicRateThrottle(BaseThrottle):
+    """A fixed-window limit per client address, counted with the cache's atomic increment.
+
+    Subclasses set `scope`; the rate comes from settings.RATE_LIMITS[scope], e.g. "5/h".
+    Only unsafe methods are counted, so reading a page never uses up a client's allowance.
+    """
+
+    scope = ""
+
+    def allow_request(self, request, view):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        self.retry_after = ratelimit.hit(self.scope, ratelimit.client_ip(request))
+        return self.retry_after is None
+
+    def wait(self):
+        return self.retry_after

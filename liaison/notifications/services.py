@@ -1,0 +1,161 @@
+"""The one notification module every app uses.
+
+`notify()` writes outbox rows inside the caller's transaction and queues delivery after commit. If the broker is
+down the rows stay `pending` and the beat sweep delivers them later: a reminder is delayed, never lost or doubled.
+"""
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from smtplib import SMTPException
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .models import Notification
+from .sms import SMSError, send_sms
+
+logger = logging.getLogger(__name__)
+TRANSIENT_ERRORS = (SMTPException, OSError, SMSError)
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who gets a message: a user (inbox, and email/SMS from the account), or a bare email/phone."""
+
+    user: object | None = None
+    email: str = ""
+    phone: str = ""
+
+    def channels(self) -> list[tuple[str, str]]:
+        out = []
+        if self.user is not None:
+            out.append((Notification.Channel.INBOX, ""))
+        email = self.email or (getattr(self.user, "email", "") if self.user is not None else "")
+        phone = self.phone or (getattr(self.user, "phone", "") if self.user is not None else "")
+        if email:
+            out.append((Notification.Channel.EMAIL, email))
+        elif phone:
+            out.append((Notification.Channel.SMS, phone))
+        return out
+
+
+def notify(
+    recipients: Iterable[Recipient], *, kind: str, key: str, subject: str, body: str = "", link: str = ""
+) -> int:
+    """Queue `subject`/`body` for each recipient on their channels; return how many new rows were written.
+
+    `key` names the occasion (object, kind and deadline, e.g. "referral-reminder:12:2026-10-09"); the same key
+    never produces a second message for the same recipient and channel, however often this is called.
+    """
+    rows = []
+    for r in recipients:
+        who = f"u{r.user.pk}" if r.user is not None else (r.email or r.phone)
+        for channel, address in r.channels():
+            rows.append(
+                Notification(
+                    channel=channel,
+                    kind=kind,
+                    recipient=r.user,
+                    address=address,
+                    subject=subject[:200],
+                    body=body,
+                    link=link,
+                    dedupe_key=f"{key}|{channel}|{who}"[:200],
+                    status=Notification.Status.SENT
+                    if channel == Notification.Channel.INBOX
+                    else Notification.Status.PENDING,
+                    sent_at=timezone.now() if channel == Notification.Channel.INBOX else None,
+                )
+            )
+    if not rows:
+        return 0
+    existing = set(
+        Notification.objects.filter(dedupe_key__in=[n.dedupe_key for n in rows]).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    new = [n for n in rows if n.dedupe_key not in existing]
+    created = 0
+    for n in new:
+        try:
+            with transaction.atomic():  # a savepoint: a racing duplicate fails alone, the caller's work stays
+                n.save()
+            created += 1
+        except IntegrityError:
+            continue
+        if n.status == Notification.Status.PENDING:
+            transaction.on_commit(lambda pk=n.pk: _queue(pk))
+    return created
+
+
+def _queue(pk: int) -> None:
+    from .tasks import deliver
+
+    try:
+        deliver.delay(pk)
+    except Exception:  # broker down: the row stays pending and the sweep delivers it
+        logger.warning("Could not queue notification %s; the sweep will deliver it.", pk, exc_info=True)
+
+
+def deliver_notification(*, notification_id: int) -> bool:
+    """Send one pending message. Claims the row first, so two workers never both send it."""
+    now = timezone.now()
+    # A row stuck in `sending` for 10 minutes belongs to a worker that died; it may be claimed again.
+    claimable = Q(status=Notification.Status.PENDING) | Q(
+        status=Notification.Status.SENDING, claimed_at__lt=now - timedelta(minutes=10)
+    )
+    updated = Notification.objects.filter(claimable, pk=notification_id, attempts__lt=MAX_ATTEMPTS).update(
+        status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if updated != 1:
+        return False
+    n = Notification.objects.get(pk=notification_id)
+    try:
+        if n.channel == Notification.Channel.EMAIL:
+            send_mail(
+                n.subject,
+                f"{n.body}\n\n{_absolute(n.link)}".strip(),
+                settings.DEFAULT_FROM_EMAIL,
+                [n.address],
+            )
+        elif n.channel == Notification.Channel.SMS:
+            send_sms(n.address, f"【{settings.PORTAL_NAME}】{n.subject} {_absolute(n.link)}".strip())
+    except TRANSIENT_ERRORS as exc:
+        status = Notification.Status.FAILED if n.attempts >= MAX_ATTEMPTS else Notification.Status.PENDING
+        Notification.objects.filter(pk=n.pk).update(status=status, last_error=str(exc)[:500])
+        raise
+    Notification.objects.filter(pk=n.pk).update(
+        status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return True
+
+
+def pending_ids(older_than: timedelta = timedelta(minutes=1), limit: int = 500) -> list[int]:
+    now = timezone.now()
+    due = Q(status=Notification.Status.PENDING, created_at__lte=now - older_than) | Q(
+        status=Notification.Status.SENDING, claimed_at__lt=now - timedelta(minutes=10)
+    )
+    return list(
+        Notification.objects.filter(due, attempts__lt=MAX_ATTEMPTS)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def _absolute(link: str) -> str:
+    if not link:
+        return ""
+    return link if link.startswith("http") else f"{settings.SITE_URL}{link}"
+
+
+def mark_read(*, user, notification_ids: list[int] | None = None) -> int:
+    qs = Notification.objects.filter(recipient=user, channel=Notification.Channel.INBOX, read_at=None)
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=notification_ids)
+    return qs.update(read_at=timezone.now())

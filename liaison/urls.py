@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from liaison import views
+from liaison.accounts.api.views import MeView, TokenView
+
+api_v1 = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("stations.api.urls")),
+    path("", include("suggestions.api.urls")),
+    path("", include("voting.api.urls")),
+    path("", include("supervision.api.urls")),
+]
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("accounts/", include("liaison.accounts.urls")),
+    path("", include("suggestions.urls")),
+    path("", include("voting.urls")),
+    path("", include("supervision.urls")),
+    path("", include("stations.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "liaison.views.bad_request"
+handler403 = "liaison.views.permission_denied"
+handler404 = "liaison.views.page_not_found"
+handler500 = "liaison.views.server_error"

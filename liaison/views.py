@@ -1,0 +1,66 @@
+"""Cross-cutting views: health check and error pages."""
+
+import logging
+
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+def _broker_ok() -> tuple[bool, str]:
+    from liaison.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return True, conn.transport_cls if isinstance(conn.transport_cls, str) else "ok"
+    except Exception as exc:  # any broker failure is "unhealthy", reported, not raised
+        logger.warning("Broker health check failed: %s", exc)
+        return False, type(exc).__name__
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database and the task broker answer; 503 otherwise (for load balancers and monitors)."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception as exc:
+        logger.warning("Database health check failed: %s", exc)
+        checks["database"] = f"error: {type(exc).__name__}"
+    ok, detail = _broker_ok()
+    checks["broker"] = "ok" if ok else f"error: {detail}"
+    healthy = all(v == "ok" for v in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )
+
+
+def _error(request, status: int, title: str, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": title}, status=status)
+    return render(request, "error.html", {"status": status, "title": title}, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error(request, 400, "请求有误")
+
+
+def permission_denied(request, exception=None):
+    return _error(request, 403, "无权访问")
+
+
+def page_not_found(request, exception=None):
+    return _error(request, 404, "页面不存在")
+
+
+def server_error(request):
+    return _error(request, 500, "服务器出错了，请稍后再试")

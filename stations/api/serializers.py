@@ -1,0 +1,166 @@
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import Appointment, Area, Delegate, HandlingUnit, Station
+
+
+class AreaSerializer(serializers.ModelSerializer):
+    tier_display = serializers.CharField(source="get_tier_display", read_only=True)
+    parent = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Area
+        fields = ["code", "name", "tier", "tier_display", "parent"]
+
+    def get_parent(self, obj) -> str | None:
+        return obj.parent.code if obj.parent_id else None
+
+
+def reception_text(station) -> str:
+    parts = []
+    for s in getattr(station, "active_schedules", []):
+        parts.append(f"{s.describe()} {s.start_time:%H:%M}-{s.end_time:%H:%M}")
+    return "；".join(parts)
+
+
+class NextReceptionSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    planned_date = serializers.DateField()
+    moved = serializers.BooleanField()
+
+
+class StationSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    area = serializers.CharField(source="area.code", read_only=True)
+    area_name = serializers.CharField(source="area.name", read_only=True)
+    reception = serializers.SerializerMethodField()
+    next_reception_day = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Station
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "kind_display",
+            "area",
+            "area_name",
+            "address",
+            "phone",
+            "opening_hours",
+            "reception",
+            "next_reception_day",
+        ]
+
+    def get_reception(self, obj) -> str:
+        return reception_text(obj)
+
+    @extend_schema_field(NextReceptionSerializer(allow_null=True))
+    def get_next_reception_day(self, obj):
+        days = getattr(obj, "next_days", [])
+        if not days:
+            return None
+        d = days[0]
+        return {"date": d.date, "planned_date": d.planned_date, "moved": d.moved}
+
+
+class DelegateSerializer(serializers.ModelSerializer):
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    area = serializers.CharField(source="area.code", read_only=True)
+    stations = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Delegate
+        fields = [
+            "id",
+            "name",
+            "level",
+            "level_display",
+            "term",
+            "area",
+            "constituency",
+            "occupation",
+            "public_phone",
+            "public_email",
+            "stations",
+        ]
+
+    def get_stations(self, obj) -> list[int]:
+        return [m.station_id for m in obj.memberships.all()]
+
+
+class HandlingUnitSerializer(serializers.ModelSerializer):
+    area = serializers.CharField(source="area.code", read_only=True)
+    area_name = serializers.CharField(source="area.name", read_only=True)
+
+    class Meta:
+        model = HandlingUnit
+        fields = ["id", "name", "area", "area_name"]
+
+
+class AppointmentCreateSerializer(serializers.Serializer):
+    delegate = serializers.PrimaryKeyRelatedField(queryset=Delegate.objects.filter(is_active=True))
+    station = serializers.PrimaryKeyRelatedField(
+        queryset=Station.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    name = serializers.CharField(max_length=50)
+    phone = serializers.RegexField(r"^1\d{10}$", error_messages={"invalid": "请输入11位手机号码。"})
+    subject = serializers.CharField(max_length=1000)
+    preferred_date = serializers.DateField(required=False, allow_null=True)
+
+
+class AppointmentCreatedSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    status = serializers.CharField()
+
+
+def mask_phone(phone: str) -> str:
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else "****"
+
+
+class AppointmentSerializer(serializers.ModelSerializer):
+    delegate_name = serializers.CharField(source="delegate.name", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    phone = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "id",
+            "code",
+            "delegate",
+            "delegate_name",
+            "station",
+            "name",
+            "phone",
+            "subject",
+            "preferred_date",
+            "status",
+            "status_display",
+            "scheduled_at",
+            "place",
+            "decline_reason",
+            "created_at",
+        ]
+
+    def get_phone(self, obj) -> str:
+        # The delegate who was asked sees the number to call back; everyone else sees it masked.
+        request = self.context.get("request")
+        if request is not None and getattr(request.user, "delegate_id", None) == obj.delegate_id:
+            return obj.phone
+        return mask_phone(obj.phone)
+
+
+class AppointmentAcceptSerializer(serializers.Serializer):
+    scheduled_at = serializers.DateTimeField()
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def validate_scheduled_at(self, value):
+        if value < timezone.now():
+            raise serializers.ValidationError("约定时间不能早于现在。")
+        return value
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)

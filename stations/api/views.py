@@ -1,0 +1,144 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from liaison.api import AtomicRateThrottle
+
+from .. import selectors, services
+from . import filters, serializers
+
+
+class IsAreaStaff(BasePermission):
+    message = "仅限工作人员。"
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.is_area_staff)
+
+
+class AreaListView(generics.ListAPIView):
+    """Areas, drilled down with `?parent=CODE`."""
+
+    permission_classes = [AllowAny]
+    serializer_class = serializers.AreaSerializer
+    filterset_class = filters.AreaFilter
+
+    def get_queryset(self):
+        return selectors.area_list().order_by("code")
+
+
+class StationListView(generics.ListAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = serializers.StationSerializer
+    filterset_class = filters.StationFilter
+
+    def get_queryset(self):
+        return selectors.station_list().order_by("area__code", "name", "id")
+
+
+class StationDetailView(generics.RetrieveAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = serializers.StationSerializer
+
+    def get_queryset(self):
+        return selectors.station_list()
+
+
+class DelegateListView(generics.ListAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = serializers.DelegateSerializer
+    filterset_class = filters.DelegateFilter
+
+    def get_queryset(self):
+        return selectors.delegate_list().order_by("name", "id")
+
+
+class DelegateDetailView(generics.RetrieveAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = serializers.DelegateSerializer
+
+    def get_queryset(self):
+        return selectors.delegate_list()
+
+
+class HandlingUnitListView(generics.ListAPIView):
+    """Handling units in the caller's area subtree (staff and admins)."""
+
+    permission_classes = [IsAreaStaff]
+    serializer_class = serializers.HandlingUnitSerializer
+    filterset_class = filters.HandlingUnitFilter
+
+    def get_queryset(self):
+        return selectors.unit_list_for(self.request.user).order_by("area__code", "name")
+
+
+class AppointmentThrottle(AtomicRateThrottle):
+    scope = "appointment"
+
+
+class AppointmentListCreateView(generics.ListCreateAPIView):
+    """POST: a constituent asks a delegate to meet (public, rate-limited). GET: the caller's appointments."""
+
+    throttle_classes = [AppointmentThrottle]
+    serializer_class = serializers.AppointmentSerializer
+
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
+
+    def get_queryset(self):
+        return selectors.appointments_for(self.request.user).order_by("-created_at")
+
+    @extend_schema(
+        request=serializers.AppointmentCreateSerializer,
+        responses={201: serializers.AppointmentCreatedSerializer},
+    )
+    def post(self, request, *args, **kwargs):
+        ser = serializers.AppointmentCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        appt = services.appointment_request(**ser.validated_data)
+        return Response({"code": appt.code, "status": appt.status}, status=status.HTTP_201_CREATED)
+
+
+class _AppointmentAction(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def get_appointment(self, request, pk):
+        appt = get_object_or_404(selectors.appointments_for(request.user), pk=pk)
+        if not request.user.has_perm("stations.manage_appointment", appt):
+            raise PermissionDenied()
+        return appt
+
+
+class AppointmentAcceptView(_AppointmentAction):
+    @extend_schema(
+        request=serializers.AppointmentAcceptSerializer, responses=serializers.AppointmentSerializer
+    )
+    def post(self, request, pk):
+        appt = self.get_appointment(request, pk)
+        ser = serializers.AppointmentAcceptSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        appt = services.appointment_accept(appointment_id=appt.pk, actor=request.user, **ser.validated_data)
+        return Response(serializers.AppointmentSerializer(appt, context={"request": request}).data)
+
+
+class AppointmentDeclineView(_AppointmentAction):
+    @extend_schema(request=serializers.ReasonSerializer, responses=serializers.AppointmentSerializer)
+    def post(self, request, pk):
+        appt = self.get_appointment(request, pk)
+        ser = serializers.ReasonSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        appt = services.appointment_decline(
+            appointment_id=appt.pk, reason=ser.validated_data["reason"], actor=request.user
+        )
+        return Response(serializers.AppointmentSerializer(appt, context={"request": request}).data)
+
+
+class AppointmentHeldView(_AppointmentAction):
+    @extend_schema(request=None, responses=serializers.AppointmentSerializer)
+    def post(self, request, pk):
+        appt = self.get_appointment(request, pk)
+        appt = services.appointment_mark_held(appointment_id=appt.pk, actor=request.user)
+        return Response(serializers.AppointmentSerializer(appt, context={"request": request}).data)

@@ -1,0 +1,104 @@
+"""Reads of the station network: joins, prefetches and area scoping live here."""
+
+import datetime as dt
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from liaison.accounts.scoping import scope_to_area
+
+from .models import (
+    Appointment,
+    Area,
+    Delegate,
+    HandlingUnit,
+    ReceptionDay,
+    ReceptionSchedule,
+    Station,
+    StationMembership,
+)
+
+
+def area_by_code(code: str) -> Area | None:
+    return Area.objects.filter(code=code).only("id", "code", "path", "name", "tier").first()
+
+
+def area_list() -> QuerySet[Area]:
+    return Area.objects.select_related("parent").only("code", "name", "tier", "parent__code")
+
+
+def station_list(*, today: dt.date | None = None) -> QuerySet[Station]:
+    """Active stations with their area, active schedules and next reception day: three queries for any page."""
+    today = today or timezone.localdate()
+    return (
+        Station.objects.filter(is_active=True)
+        .select_related("area")
+        .prefetch_related(
+            Prefetch(
+                "schedules",
+                queryset=ReceptionSchedule.objects.filter(is_active=True).order_by("id"),
+                to_attr="active_schedules",
+            ),
+            # A sliced prefetch runs as one windowed query, not one query per station.
+            Prefetch(
+                "reception_days",
+                queryset=ReceptionDay.objects.filter(date__gte=today, cancelled=False).order_by("date")[:1],
+                to_attr="next_days",
+            ),
+        )
+    )
+
+
+def delegate_list() -> QuerySet[Delegate]:
+    return (
+        Delegate.objects.filter(is_active=True)
+        .select_related("area")
+        .prefetch_related(
+            Prefetch(
+                "memberships", queryset=StationMembership.objects.only("id", "delegate_id", "station_id")
+            )
+        )
+    )
+
+
+def station_detail(station_id: int) -> Station:
+    return Station.objects.select_related("area", "area__parent").get(pk=station_id, is_active=True)
+
+
+def station_delegates(station: Station) -> QuerySet[StationMembership]:
+    return (
+        StationMembership.objects.filter(station=station, delegate__is_active=True)
+        .select_related("delegate")
+        .order_by("role", "delegate__level", "delegate__name")
+    )
+
+
+def upcoming_reception_days(
+    *, station: Station | None = None, delegate: Delegate | None = None, limit: int = 5
+):
+    qs = ReceptionDay.objects.filter(date__gte=timezone.localdate(), cancelled=False).select_related(
+        "station"
+    )
+    if station is not None:
+        qs = qs.filter(station=station)
+    if delegate is not None:
+        qs = qs.filter(duties__delegate=delegate)
+    return qs.prefetch_related(
+        Prefetch("duty_delegates", queryset=Delegate.objects.only("id", "name", "level"))
+    )[:limit]
+
+
+def unit_list_for(user) -> QuerySet[HandlingUnit]:
+    return scope_to_area(HandlingUnit.objects.filter(is_active=True).select_related("area"), user)
+
+
+def appointments_for(user) -> QuerySet[Appointment]:
+    """A delegate sees their own appointments; staff those at stations in their area subtree."""
+    qs = Appointment.objects.select_related("delegate", "station")
+    conditions = Q(pk__in=[])
+    if getattr(user, "delegate_id", None):
+        conditions |= Q(delegate_id=user.delegate_id)
+    if getattr(user, "is_area_staff", False):
+        path = user.area_path
+        conditions |= Q(delegate__area__path__startswith=path) | Q(station__area__path__startswith=path)
+    return qs.filter(conditions)

@@ -1,0 +1,291 @@
+"""Every write to the station network: reception days, duty reminders, reception logs, appointments."""
+
+import calendar
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from liaison.errors import InvalidTransition, ValidationFailed
+from liaison.notifications.services import Recipient, notify
+from liaison.workdays import next_workday
+
+from .models import (
+    Appointment,
+    Delegate,
+    ReceptionDay,
+    ReceptionDuty,
+    ReceptionLog,
+    ReceptionLogItem,
+    ReceptionSchedule,
+    Station,
+)
+
+
+def _planned_dates(schedule: ReceptionSchedule, start: dt.date, end: dt.date) -> list[dt.date]:
+    dates = []
+    if schedule.frequency == ReceptionSchedule.Frequency.MONTHLY:
+        year, month = start.year, start.month
+        while dt.date(year, month, 1) <= end:
+            last = calendar.monthrange(year, month)[1]
+            day = dt.date(year, month, min(schedule.day_of_month, last))
+            if start <= day <= end:
+                dates.append(day)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    else:
+        day = start + dt.timedelta(days=(schedule.weekday - start.weekday()) % 7)
+        while day <= end:
+            dates.append(day)
+            day += dt.timedelta(days=7)
+    return dates
+
+
+def reception_days_generate(
+    *, start: dt.date | None = None, days_ahead: int | None = None, station_ids=None
+) -> int:
+    """Create the reception days of every active schedule up to `days_ahead` ahead. Idempotent.
+
+    A day that falls on a holiday or weekend moves to the next working day by the calendar; the page then
+    shows both dates.
+    """
+    start = start or timezone.localdate()
+    end = start + dt.timedelta(days=days_ahead or settings.RECEPTION_DAYS_AHEAD)
+    schedules = ReceptionSchedule.objects.filter(is_active=True, station__is_active=True).prefetch_related(
+        Prefetch("duty_delegates", queryset=Delegate.objects.only("id"))
+    )
+    if station_ids is not None:
+        schedules = schedules.filter(station_id__in=station_ids)
+    existing = set(
+        ReceptionDay.objects.filter(schedule__in=schedules, planned_date__range=(start, end)).values_list(
+            "schedule_id", "planned_date"
+        )
+    )
+    moved_cache: dict[dt.date, dt.date] = {}
+    created = 0
+    for schedule in schedules.iterator(chunk_size=500):
+        new_days, duty_ids = [], [d.pk for d in schedule.duty_delegates.all()]
+        for planned in _planned_dates(schedule, start, end):
+            if (schedule.pk, planned) in existing:
+                continue
+            if planned not in moved_cache:
+                moved_cache[planned] = next_workday(planned)
+            new_days.append(
+                ReceptionDay(
+                    station_id=schedule.station_id,
+                    schedule=schedule,
+                    planned_date=planned,
+                    date=moved_cache[planned],
+                    start_time=schedule.start_time,
+                    end_time=schedule.end_time,
+                )
+            )
+        if not new_days:
+            continue
+        with transaction.atomic():
+            made = ReceptionDay.objects.bulk_create(new_days, ignore_conflicts=True)
+            # ignore_conflicts leaves pks unset on some databases: read back what this run created.
+            days = ReceptionDay.objects.filter(
+                schedule=schedule, planned_date__in=[d.planned_date for d in made]
+            )
+            ReceptionDuty.objects.bulk_create(
+                [ReceptionDuty(day=day, delegate_id=did) for day in days for did in duty_ids],
+                ignore_conflicts=True,
+            )
+        created += len(new_days)
+    return created
+
+
+def reception_duty_remind(*, today: dt.date | None = None) -> int:
+    """Remind every delegate on duty tomorrow, once per delegate and day however often this runs."""
+    tomorrow = (today or timezone.localdate()) + dt.timedelta(days=1)
+    duties = (
+        ReceptionDuty.objects.filter(day__date=tomorrow, day__cancelled=False)
+        .select_related("day__station", "delegate__user")
+        .order_by("pk")
+    )
+    sent = 0
+    for duty in duties.iterator(chunk_size=500):
+        day, delegate = duty.day, duty.delegate
+        user = getattr(delegate, "user", None)
+        recipient = Recipient(user=user, phone="" if user and (user.email or user.phone) else delegate.mobile)
+        subject = _("明天（%(date)s %(time)s）您在%(station)s值班接待选民") % {
+            "date": day.date.isoformat(),
+            "time": day.start_time.strftime("%H:%M"),
+            "station": day.station.name,
+        }
+        sent += notify(
+            [recipient],
+            kind="reception_duty_reminder",
+            key=f"reception-duty:{day.pk}:{delegate.pk}",
+            subject=subject,
+            body=day.station.address,
+            link=reverse("station-detail", args=[day.station_id]),
+        )
+    return sent
+
+
+@transaction.atomic
+def reception_log_create(
+    *,
+    delegate: Delegate,
+    station: Station,
+    held_on: dt.date,
+    visitors: int,
+    summary: str,
+    items: list[str],
+    reception_day: ReceptionDay | None = None,
+    actor=None,
+) -> ReceptionLog:
+    if held_on > timezone.localdate():
+        raise ValidationFailed(_("接待日期不能晚于今天。"))
+    if not station.memberships.filter(delegate=delegate).exists() and not (
+        reception_day and reception_day.duties.filter(delegate=delegate).exists()
+    ):
+        raise ValidationFailed(_("您不是该联络站的进站代表。"))
+    log = ReceptionLog.objects.create(
+        station=station,
+        delegate=delegate,
+        held_on=held_on,
+        visitors=visitors,
+        summary=summary,
+        reception_day=reception_day,
+        created_by=actor,
+    )
+    ReceptionLogItem.objects.bulk_create(
+        [
+            ReceptionLogItem(log=log, position=i, content=text.strip())
+            for i, text in enumerate(items)
+            if text.strip()
+        ]
+    )
+    transaction.on_commit(lambda: _after_reception_log(log.pk))
+    return log
+
+
+def _after_reception_log(log_id: int) -> None:
+    """Hook point for apps that act on reception logs (the suggestions app turns items into suggestions)."""
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        hook = getattr(config, "on_reception_log", None)
+        if hook:
+            hook(log_id)
+
+
+def _new_code() -> str:
+    return "A" + secrets.token_hex(4).upper()[:7]
+
+
+@transaction.atomic
+def appointment_request(
+    *,
+    delegate: Delegate,
+    name: str,
+    phone: str,
+    subject: str,
+    preferred_date: dt.date | None = None,
+    station: Station | None = None,
+) -> Appointment:
+    if not delegate.is_active:
+        raise ValidationFailed(_("该代表暂不接受预约。"))
+    if station is not None and not station.memberships.filter(delegate=delegate).exists():
+        raise ValidationFailed(_("该代表不在所选联络站。"))
+    if preferred_date is not None and preferred_date < timezone.localdate():
+        raise ValidationFailed(_("希望日期不能早于今天。"))
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                appt = Appointment.objects.create(
+                    code=_new_code(),
+                    delegate=delegate,
+                    station=station,
+                    name=name,
+                    phone=phone,
+                    subject=subject,
+                    preferred_date=preferred_date,
+                )
+            break
+        except IntegrityError:  # code collision: try another
+            continue
+    else:  # pragma: no cover - 16^7 codes
+        raise ValidationFailed(_("请稍后重试。"))
+    user = getattr(delegate, "user", None)
+    recipients = (
+        [Recipient(user=user)] if user else ([Recipient(phone=delegate.mobile)] if delegate.mobile else [])
+    )
+    notify(
+        recipients,
+        kind="appointment_requested",
+        key=f"appointment-requested:{appt.pk}",
+        subject=_("有群众预约与您见面（预约编号 %(code)s）") % {"code": appt.code},
+        link=reverse("workspace-appointments"),
+    )
+    return appt
+
+
+def _locked(appointment_id: int) -> Appointment:
+    return Appointment.objects.select_for_update().select_related("delegate").get(pk=appointment_id)
+
+
+def _notify_constituent(appt: Appointment, kind: str, text: str) -> None:
+    notify(
+        [Recipient(phone=appt.phone)],
+        kind=kind,
+        key=f"{kind}:{appt.pk}",
+        subject=text,
+        link=reverse("appointment-status", args=[appt.code]),
+    )
+
+
+@transaction.atomic
+def appointment_accept(
+    *, appointment_id: int, scheduled_at: dt.datetime, place: str = "", actor=None
+) -> Appointment:
+    appt = _locked(appointment_id)
+    if appt.status != Appointment.Status.REQUESTED:
+        raise InvalidTransition(_("只有待答复的预约可以接受。"))
+    if scheduled_at < timezone.now():
+        raise ValidationFailed(_("约定时间不能早于现在。"))
+    appt.status, appt.scheduled_at, appt.place = Appointment.Status.ACCEPTED, scheduled_at, place
+    appt.save(update_fields=["status", "scheduled_at", "place", "updated_at"])
+    when = timezone.localtime(scheduled_at).strftime("%Y-%m-%d %H:%M")
+    _notify_constituent(
+        appt,
+        "appointment_accepted",
+        _("%(name)s代表已接受您的预约：%(when)s %(place)s")
+        % {"name": appt.delegate.name, "when": when, "place": place},
+    )
+    return appt
+
+
+@transaction.atomic
+def appointment_decline(*, appointment_id: int, reason: str, actor=None) -> Appointment:
+    appt = _locked(appointment_id)
+    if appt.status != Appointment.Status.REQUESTED:
+        raise InvalidTransition(_("只有待答复的预约可以婉拒。"))
+    if not reason.strip():
+        raise ValidationFailed(_("请填写婉拒理由。"))
+    appt.status, appt.decline_reason = Appointment.Status.DECLINED, reason.strip()
+    appt.save(update_fields=["status", "decline_reason", "updated_at"])
+    _notify_constituent(
+        appt,
+        "appointment_declined",
+        _("%(name)s代表未能接受您的预约：%(reason)s")
+        % {"name": appt.delegate.name, "reason": appt.decline_reason},
+    )
+    return appt
+
+
+@transaction.atomic
+def appointment_mark_held(*, appointment_id: int, actor=None) -> Appointment:
+    appt = _locked(appointment_id)
+    if appt.status != Appointment.Status.ACCEPTED:
+        raise InvalidTransition(_("只有已接受的预约可以标记为已见面。"))
+    appt.status = Appointment.Status.HELD
+    appt.save(update_fields=["status", "updated_at"])
+    return appt
