@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "liaison.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "liaison.urls"

@@ -275,6 +275,9 @@ class ReceptionDuty(models.Model):
         constraints = [models.UniqueConstraint(fields=["day", "delegate"], name="duty_unique")]
         indexes = [models.Index(fields=["delegate", "day"])]
 
+    def __str__(self) -> str:
+        return f"{self.delegate_id}@{self.day_id}"
+
 
 class ReceptionLog(models.Model):
     """What a delegate recorded of a held reception day (接待登记)."""

@@ -1,0 +1,21 @@
+from django.shortcuts import render
+
+from .errors import DomainError
+
+
+class DomainErrorMiddleware:
+    """A domain error that escapes a page view becomes its 4xx page with the message, never a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DomainError) and not request.path.startswith("/api/"):
+            return render(
+                request, "error.html", {"status": exception.status_code, "title": str(exception.message)},
+                status=exception.status_code,
+            )
+        return None
