@@ -1,10 +1,10 @@
 """Settings, read from the environment. Every variable is listed in .env.example."""
 
+import importlib
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -139,15 +139,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "liaison.notifications.tasks.sweep_pending",
         "schedule": timedelta(minutes=5),
     },
-    "reception-days-generate": {
-        "task": "stations.tasks.generate_reception_days",
-        "schedule": crontab(hour=1, minute=10),
-    },
-    "reception-duty-reminders": {
-        "task": "stations.tasks.remind_reception_duty",
-        "schedule": crontab(minute=0),
-    },
 }
+
+# Each app lists its periodic jobs in <app>/schedule.py (BEAT_SCHEDULE); they are merged here into one schedule.
+for _app in ("stations", "suggestions", "voting", "supervision"):
+    try:
+        CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"{_app}.schedule").BEAT_SCHEDULE)
+    except ModuleNotFoundError as _exc:
+        if _exc.name != f"{_app}.schedule":
+            raise
 
 # --- Auth
 AUTHENTICATION_BACKENDS = [
@@ -243,6 +243,13 @@ SPECTACULAR_SETTINGS = {
 RATE_LIMITS = {
     "appointment": env_str("RATE_LIMIT_APPOINTMENT", "5/h"),
     "auth": env_str("RATE_LIMIT_AUTH", "20/m"),
+    "suggestion": env_str("RATE_LIMIT_SUGGESTION", "10/h"),
+    "rating": env_str("RATE_LIMIT_RATING", "20/h"),
+    "proposal": env_str("RATE_LIMIT_PROPOSAL", "10/h"),
+    "topic": env_str("RATE_LIMIT_TOPIC", "10/h"),
+    "sms_code_phone": env_str("RATE_LIMIT_SMS_CODE_PHONE", "3/h"),
+    "sms_code_client": env_str("RATE_LIMIT_SMS_CODE_CLIENT", "10/h"),
+    "support": env_str("RATE_LIMIT_SUPPORT", "30/h"),
 }
 RECEPTION_DAYS_AHEAD = env_int("RECEPTION_DAYS_AHEAD", 62)
 
