@@ -126,6 +126,7 @@ if not REDIS_URL:
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery-processed"),
+        "control_folder": str(VAR_DIR / "celery-control"),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
@@ -170,6 +171,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "liaison.views.lockout_response"  # JSON for the API, a page otherwise
 
 # --- i18n: Chinese first, English complete.
 LANGUAGE_CODE = "zh-hans"
@@ -276,3 +278,14 @@ LOGGING = {
 }
 
 PORTAL_NAME = _("人大代表联络站")
+
+# OpenAPI enum names for the station network's choice fields (other apps add theirs the same way), so that
+# several `status`/`kind` fields do not collide into hashed names like "Status0f9Enum".
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "AreaTierEnum": "stations.models.Area.Tier",
+        "StationKindEnum": "stations.models.Station.Kind",
+        "DelegateLevelEnum": "stations.models.Delegate.Level",
+        "AppointmentStatusEnum": "stations.models.Appointment.Status",
+    }
+)

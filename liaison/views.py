@@ -2,9 +2,12 @@
 
 import logging
 
+from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import select_template
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -64,3 +67,15 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return _error(request, 500, "服务器出错了，请稍后再试")
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes' lockout answer (settings.AXES_LOCKOUT_CALLABLE): 429 as JSON for the API, a page otherwise.
+
+    Axes' default renders its HTML template for every path, which would replace the API's JSON error.
+    """
+    title = _("登录失败次数过多，账户已暂时锁定，请稍后再试。")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": title, "code": "locked_out"}, status=429)
+    template = select_template([settings.AXES_LOCKOUT_TEMPLATE or "error.html", "error.html"])
+    return HttpResponse(template.render({"status": 429, "title": title}, request), status=429)

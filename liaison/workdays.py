@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 
 import chinese_calendar
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 _warned_years: set[int] = set()
@@ -98,11 +99,15 @@ def next_workday(day: dt.date) -> dt.date:
     return day
 
 
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
 def unknown_years(today: dt.date | None = None) -> list[int]:
     """This year and next, where neither the package nor any override knows the holidays."""
     from liaison.core.models import WorkdayOverride
 
-    today = today or dt.date.today()
+    today = today or _today()
     missing = []
     for year in (today.year, today.year + 1):
         if package_knows(year):

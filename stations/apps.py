@@ -5,3 +5,30 @@ from django.utils.translation import gettext_lazy as _
 class StationsConfig(AppConfig):
     name = "stations"
     verbose_name = _("联络站网络")
+
+    def workspace_links(self, user) -> list[tuple[str, str]]:
+        """Links for the workspace hub (see stations.views.workspace_links)."""
+        from django.urls import reverse
+
+        links: list[tuple[str, str]] = []
+        if getattr(user, "is_delegate_user", False):
+            links += [
+                (_("我的值班"), reverse("workspace-duty")),
+                (_("登记接待"), reverse("workspace-reception-log")),
+                (_("预约请求"), reverse("workspace-appointments")),
+            ]
+        if getattr(user, "is_area_staff", False) or user.is_superuser:
+            links += [
+                (_("联络站与进站代表"), reverse("admin:stations_station_changelist")),
+                (_("人大代表"), reverse("admin:stations_delegate_changelist")),
+                (_("接待日"), reverse("admin:stations_receptionday_changelist")),
+                (_("接待记录"), reverse("admin:stations_receptionlog_changelist")),
+                (_("预约"), reverse("admin:stations_appointment_changelist")),
+            ]
+        if getattr(user, "is_portal_admin", False):
+            links += [
+                (_("承办单位"), reverse("admin:stations_handlingunit_changelist")),
+                (_("用户与角色"), reverse("admin:accounts_user_changelist")),
+                (_("工作日调整"), reverse("admin:core_workdayoverride_changelist")),
+            ]
+        return links

@@ -28,7 +28,12 @@ class Area(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     tier = models.CharField(_("层级"), max_length=10, choices=Tier.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("上级区划"),
     )
     path = models.CharField(max_length=80, db_index=True, editable=False)
     history = HistoricalRecords()
@@ -165,8 +170,12 @@ class StationMembership(models.Model):
         LIAISON = "liaison", _("联络员")
         MEMBER = "member", _("进站代表")
 
-    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="memberships")
-    delegate = models.ForeignKey(Delegate, on_delete=models.CASCADE, related_name="memberships")
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("联络站")
+    )
+    delegate = models.ForeignKey(
+        Delegate, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("代表")
+    )
     role = models.CharField(_("角色"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     joined_on = models.DateField(_("进站日期"), null=True, blank=True)
     history = HistoricalRecords()
@@ -189,7 +198,9 @@ class ReceptionSchedule(models.Model):
         MONTHLY = "monthly", _("每月")
         WEEKLY = "weekly", _("每周")
 
-    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="schedules")
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, related_name="schedules", verbose_name=_("联络站")
+    )
     frequency = models.CharField(
         _("频次"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY
     )
@@ -234,9 +245,16 @@ class ReceptionSchedule(models.Model):
 class ReceptionDay(models.Model):
     """A dated reception session, generated ahead from a schedule (or added by hand)."""
 
-    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="reception_days")
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, related_name="reception_days", verbose_name=_("联络站")
+    )
     schedule = models.ForeignKey(
-        ReceptionSchedule, on_delete=models.SET_NULL, null=True, blank=True, related_name="days"
+        ReceptionSchedule,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="days",
+        verbose_name=_("接待日安排"),
     )
     date = models.DateField(_("接待日期"))
     planned_date = models.DateField(_("原定日期"), help_text=_("遇节假日顺延前的日期。"))
@@ -266,8 +284,12 @@ class ReceptionDay(models.Model):
 
 
 class ReceptionDuty(models.Model):
-    day = models.ForeignKey(ReceptionDay, on_delete=models.CASCADE, related_name="duties")
-    delegate = models.ForeignKey(Delegate, on_delete=models.CASCADE, related_name="duties")
+    day = models.ForeignKey(
+        ReceptionDay, on_delete=models.CASCADE, related_name="duties", verbose_name=_("接待日")
+    )
+    delegate = models.ForeignKey(
+        Delegate, on_delete=models.CASCADE, related_name="duties", verbose_name=_("代表")
+    )
 
     class Meta:
         verbose_name = _("值班代表")
@@ -282,16 +304,27 @@ class ReceptionDuty(models.Model):
 class ReceptionLog(models.Model):
     """What a delegate recorded of a held reception day (接待登记)."""
 
-    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="reception_logs")
-    reception_day = models.ForeignKey(
-        ReceptionDay, on_delete=models.SET_NULL, null=True, blank=True, related_name="logs"
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="reception_logs", verbose_name=_("联络站")
     )
-    delegate = models.ForeignKey(Delegate, on_delete=models.PROTECT, related_name="reception_logs")
+    reception_day = models.ForeignKey(
+        ReceptionDay,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="logs",
+        verbose_name=_("接待日"),
+    )
+    delegate = models.ForeignKey(
+        Delegate, on_delete=models.PROTECT, related_name="reception_logs", verbose_name=_("代表")
+    )
     held_on = models.DateField(_("接待日期"))
     visitors = models.PositiveIntegerField(_("接待人数"), default=0)
     summary = models.TextField(_("接待情况"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("录入人")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -307,7 +340,9 @@ class ReceptionLog(models.Model):
 class ReceptionLogItem(models.Model):
     """One opinion raised at a reception day; the suggestions app turns each into a tracked suggestion."""
 
-    log = models.ForeignKey(ReceptionLog, on_delete=models.CASCADE, related_name="items")
+    log = models.ForeignKey(
+        ReceptionLog, on_delete=models.CASCADE, related_name="items", verbose_name=_("接待记录")
+    )
     position = models.PositiveSmallIntegerField(default=0)
     content = models.TextField(_("意见内容"), max_length=2000)
     constituent_name = models.CharField(_("反映人"), max_length=50, blank=True)
@@ -337,7 +372,12 @@ class Appointment(models.Model):
         Delegate, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("代表")
     )
     station = models.ForeignKey(
-        Station, on_delete=models.PROTECT, null=True, blank=True, related_name="appointments"
+        Station,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name=_("联络站"),
     )
     name = models.CharField(_("姓名"), max_length=50)
     phone = models.CharField(_("手机号码"), max_length=20)

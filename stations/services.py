@@ -100,6 +100,12 @@ def reception_days_generate(
     return created
 
 
+def _delegate_recipient(delegate: Delegate) -> Recipient:
+    """The delegate's account (inbox, plus its email or phone); the roster mobile when the account has neither."""
+    user = getattr(delegate, "user", None)
+    return Recipient(user=user, phone="" if user and (user.email or user.phone) else delegate.mobile)
+
+
 def reception_duty_remind(*, today: dt.date | None = None) -> int:
     """Remind every delegate on duty tomorrow, once per delegate and day however often this runs."""
     tomorrow = (today or timezone.localdate()) + dt.timedelta(days=1)
@@ -111,8 +117,7 @@ def reception_duty_remind(*, today: dt.date | None = None) -> int:
     sent = 0
     for duty in duties.iterator(chunk_size=500):
         day, delegate = duty.day, duty.delegate
-        user = getattr(delegate, "user", None)
-        recipient = Recipient(user=user, phone="" if user and (user.email or user.phone) else delegate.mobile)
+        recipient = _delegate_recipient(delegate)
         subject = _("明天（%(date)s %(time)s）您在%(station)s值班接待选民") % {
             "date": day.date.isoformat(),
             "time": day.start_time.strftime("%H:%M"),
@@ -214,12 +219,8 @@ def appointment_request(
             continue
     else:  # pragma: no cover - 16^7 codes
         raise ValidationFailed(_("请稍后重试。"))
-    user = getattr(delegate, "user", None)
-    recipients = (
-        [Recipient(user=user)] if user else ([Recipient(phone=delegate.mobile)] if delegate.mobile else [])
-    )
     notify(
-        recipients,
+        [_delegate_recipient(delegate)],
         kind="appointment_requested",
         key=f"appointment-requested:{appt.pk}",
         subject=_("有群众预约与您见面（预约编号 %(code)s）") % {"code": appt.code},
@@ -288,4 +289,9 @@ def appointment_mark_held(*, appointment_id: int, actor=None) -> Appointment:
         raise InvalidTransition(_("只有已接受的预约可以标记为已见面。"))
     appt.status = Appointment.Status.HELD
     appt.save(update_fields=["status", "updated_at"])
+    _notify_constituent(
+        appt,
+        "appointment_held",
+        _("感谢您与%(name)s代表见面交流，您反映的事项代表会持续跟进。") % {"name": appt.delegate.name},
+    )
     return appt

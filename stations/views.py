@@ -1,22 +1,368 @@
-from django.shortcuts import get_object_or_404, render
+"""Pages of the station network: the public finder, station and delegate pages, appointments, the workspace.
 
-from . import selectors
-from .models import Appointment
+Reads go through stations.selectors, writes through stations.services. Public pages never show a
+constituent's name or phone, nor a delegate's private mobile.
+"""
+
+from functools import wraps
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from liaison import ratelimit
+from liaison.errors import DomainError
+
+from . import selectors, services
+from .forms import (
+    AppointmentAcceptForm,
+    AppointmentDeclineForm,
+    AppointmentForm,
+    DelegateFilterForm,
+    FinderForm,
+    ReceptionLogForm,
+)
+from .models import Appointment, Area, Delegate, ReceptionDay, ReceptionLog, Station
+from .qr import qr_svg
+
+PAGE_SIZE = 20
 
 
+def _error(request, status: int, title: str, message: str = ""):
+    return render(
+        request, "error.html", {"status": status, "title": title, "message": message}, status=status
+    )
+
+
+def _ancestors(area: Area | None, *, include_self: bool = False) -> list[Area]:
+    """The areas above `area`, root first: one query on the codes of its materialised path."""
+    if area is None:
+        return []
+    codes = [c for c in area.path.split("/") if c and (include_self or c != area.code)]
+    return list(Area.objects.filter(code__in=codes).only("code", "name", "path").order_by("path"))
+
+
+def _page(request, qs, size: int = PAGE_SIZE):
+    return Paginator(qs, size).get_page(request.GET.get("page"))
+
+
+# --- Public: station finder -----------------------------------------------------------------------------
 def home(request):
-    return render(request, "stations/home.html", {})
+    """The station finder: drill down the area tree and search by name.
+
+    Plain links (`?area=CODE`) work without JavaScript; with htmx, a click swaps only the finder. Queries
+    for any page size: the area, its ancestors, its children, the station count, the station page and the
+    two prefetches of `selectors.station_list()` (active schedules, next reception day).
+    """
+    form = FinderForm(request.GET)
+    if not form.is_valid():
+        ctx = {"form": form, "area": None, "breadcrumb": [], "children": [], "page_obj": None}
+        return _finder_response(request, ctx, status=400)
+    code, q = form.cleaned_data["area"], form.cleaned_data["q"].strip()
+    area = selectors.area_by_code(code) if code else None
+    if code and area is None:
+        return _error(request, 404, _("未知的区划"), _("找不到区划代码 %(code)s。") % {"code": code})
+
+    children = Area.objects.filter(parent=area) if area else Area.objects.filter(parent__isnull=True)
+    stations = selectors.station_list()
+    if area is not None:
+        stations = stations.filter(area__path__startswith=area.path)
+    if q:
+        stations = stations.filter(Q(name__contains=q) | Q(address__contains=q))
+    ctx = {
+        "form": form,
+        "area": area,
+        "q": q,
+        "breadcrumb": _ancestors(area),
+        "children": list(children.only("code", "name", "tier").order_by("code")),
+        "page_obj": _page(request, stations.order_by("area__code", "name", "id")),
+    }
+    return _finder_response(request, ctx)
 
 
-def station_detail(request, pk):
+def _finder_response(request, ctx, status: int = 200):
+    htmx = getattr(request, "htmx", None)
+    partial = bool(htmx) and not htmx.history_restore_request
+    template = "stations/_finder.html" if partial else "stations/home.html"
+    response = render(request, template, ctx, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# --- Public: station page and poster ---------------------------------------------------------------------
+def _station_context(request, pk: int) -> dict:
     station = get_object_or_404(selectors.station_list(), pk=pk)
-    return render(request, "stations/station_detail.html", {"station": station})
+    return {
+        "station": station,
+        "breadcrumb": _ancestors(station.area, include_self=True),
+        "memberships": list(selectors.station_delegates(station)),
+        "days": list(selectors.upcoming_reception_days(station=station, limit=6)),
+        "station_url": request.build_absolute_uri(reverse("station-detail", args=[station.pk])),
+    }
 
 
-def appointment_status(request, code):
-    appt = get_object_or_404(Appointment.objects.select_related("delegate"), code=code)
+def station_detail(request, pk: int):
+    return render(request, "stations/station_detail.html", _station_context(request, pk))
+
+
+def station_poster(request, pk: int):
+    ctx = _station_context(request, pk)
+    ctx["qr"] = qr_svg(ctx["station_url"], title=ctx["station"].name)
+    return render(request, "stations/station_poster.html", ctx)
+
+
+# --- Public: delegate directory and page -----------------------------------------------------------------
+def delegate_list(request):
+    """Queries for any page size: the area filter (when given), the count, the page and the memberships."""
+    form = DelegateFilterForm(request.GET)
+    delegates = selectors.delegate_list()
+    status = 200
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["level"]:
+            delegates = delegates.filter(level=data["level"])
+        if data["area"]:
+            area = selectors.area_by_code(data["area"])
+            if area is None:
+                form.add_error("area", _("未知的区划代码：%(code)s") % {"code": data["area"]})
+                status = 400
+            else:
+                delegates = delegates.filter(area__path__startswith=area.path)
+        if data["q"].strip():
+            delegates = delegates.filter(name__contains=data["q"].strip())
+    else:
+        status = 400
+    page_obj = _page(request, delegates.order_by("name", "id")) if status == 200 else None
+    return render(request, "stations/delegate_list.html", {"form": form, "page_obj": page_obj}, status=status)
+
+
+def delegate_detail(request, pk: int):
+    delegate = get_object_or_404(selectors.delegate_list(), pk=pk)
+    url = request.build_absolute_uri(reverse("delegate-detail", args=[delegate.pk]))
+    ctx = {
+        "delegate": delegate,
+        "stations": Station.objects.filter(memberships__delegate=delegate, is_active=True)
+        .select_related("area")
+        .order_by("name"),
+        "days": list(selectors.upcoming_reception_days(delegate=delegate, limit=5)),
+        "qr": qr_svg(url, title=delegate.name),
+        "delegate_url": url,
+    }
+    return render(request, "stations/delegate_detail.html", ctx)
+
+
+# --- Public: appointments ---------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+def appointment_new(request, pk: int):
+    delegate = get_object_or_404(Delegate.objects.filter(is_active=True), pk=pk)
+    if request.method == "GET":
+        form = AppointmentForm(delegate=delegate)
+        return render(request, "stations/appointment_form.html", {"delegate": delegate, "form": form})
+
+    wait = ratelimit.hit("appointment", ratelimit.client_ip(request))
+    if wait is not None:
+        response = render(
+            request, "stations/rate_limited.html", {"wait_minutes": max(1, wait // 60)}, status=429
+        )
+        response["Retry-After"] = str(wait)
+        return response
+
+    form = AppointmentForm(request.POST, delegate=delegate)
+    if form.is_bot:
+        return _error(request, 400, _("提交未通过校验"), _("请刷新页面后重新填写。"))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            appt = services.appointment_request(
+                delegate=delegate,
+                name=data["name"].strip(),
+                phone=data["phone"],
+                subject=data["subject"].strip(),
+                preferred_date=data["preferred_date"],
+                station=data["station"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return render(request, "stations/appointment_done.html", {"appointment": appt})
+    return render(request, "stations/appointment_form.html", {"delegate": delegate, "form": form}, status=400)
+
+
+def appointment_status(request, code: str):
+    """Public status of an appointment: never the requester's name or phone."""
+    appt = get_object_or_404(
+        Appointment.objects.select_related("delegate", "station").only(
+            "code",
+            "status",
+            "scheduled_at",
+            "place",
+            "decline_reason",
+            "preferred_date",
+            "created_at",
+            "delegate__name",
+            "delegate__level",
+            "station__name",
+            "station__address",
+        ),
+        code=code.upper()[:12],
+    )
     return render(request, "stations/appointment_status.html", {"appointment": appt})
 
 
+# --- Workspace ----------------------------------------------------------------------------------------------
+def workspace_links(user) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Links from every installed app whose AppConfig defines `workspace_links(user) -> [(label, url)]`."""
+    sections = []
+    for config in apps.get_app_configs():
+        collect = getattr(config, "workspace_links", None)
+        if callable(collect):
+            links = list(collect(user) or [])
+            if links:
+                sections.append((config.verbose_name, links))
+    return sections
+
+
+@login_required
+def workspace(request):
+    return render(request, "workspace/index.html", {"sections": workspace_links(request.user)})
+
+
+def delegate_required(view):
+    """Logged in and linked to a delegate; anyone else gets 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_delegate_user:
+            raise PermissionDenied(_("仅限人大代表使用。"))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@delegate_required
+def workspace_duty(request):
+    delegate = request.user.delegate
+    ctx = {
+        "delegate": delegate,
+        "days": list(selectors.upcoming_reception_days(delegate=delegate, limit=30)),
+        "today": timezone.localdate(),
+        "stations": Station.objects.filter(memberships__delegate=delegate, is_active=True).order_by("name"),
+    }
+    return render(request, "workspace/duty.html", ctx)
+
+
+@delegate_required
+@require_http_methods(["GET", "POST"])
+def workspace_reception_log(request):
+    delegate = request.user.delegate
+    status = 200
+    if request.method == "POST":
+        form = ReceptionLogForm(request.POST, delegate=delegate)
+        if form.is_valid():
+            data = form.cleaned_data
+            day = (
+                ReceptionDay.objects.filter(station=data["station"], date=data["held_on"], cancelled=False)
+                .order_by("start_time")
+                .first()
+            )
+            try:
+                log = services.reception_log_create(
+                    delegate=delegate,
+                    station=data["station"],
+                    held_on=data["held_on"],
+                    visitors=data["visitors"],
+                    summary=data["summary"].strip(),
+                    items=data["items"],
+                    reception_day=day,
+                    actor=request.user,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("已登记%(date)s在%(station)s的接待，共%(n)s条意见。")
+                    % {"date": log.held_on.isoformat(), "station": log.station.name, "n": len(data["items"])},
+                )
+                return redirect("workspace-reception-log")
+        status = 400
+    else:
+        initial = {"held_on": request.GET.get("date") or None, "visitors": 0}
+        if request.GET.get("station", "").isdigit():
+            initial["station"] = int(request.GET["station"])
+        form = ReceptionLogForm(initial=initial, delegate=delegate)
+    logs = (
+        ReceptionLog.objects.filter(delegate=delegate)
+        .select_related("station")
+        .annotate(item_count=Count("items"))
+        .order_by("-held_on", "-id")[:10]
+    )
+    return render(request, "workspace/reception_log.html", {"form": form, "logs": logs}, status=status)
+
+
+def _appointments_page(request, *, status: int = 200, error: str = ""):
+    wanted = request.GET.get("status", "")
+    qs = Appointment.objects.filter(delegate_id=request.user.delegate_id).select_related("station")
+    if wanted in Appointment.Status.values:
+        qs = qs.filter(status=wanted)
+    ctx = {
+        "page_obj": _page(request, qs.order_by("-created_at", "-id")),
+        "statuses": Appointment.Status.choices,
+        "wanted": wanted,
+        "error": error,
+    }
+    return render(request, "workspace/appointments.html", ctx, status=status)
+
+
+@delegate_required
 def workspace_appointments(request):
-    return render(request, "stations/workspace_appointments.html", {})
+    return _appointments_page(request)
+
+
+@delegate_required
+@require_POST
+def workspace_appointment_action(request, pk: int, action: str):
+    # Only the delegate who was asked: anyone else's appointment is a 404, not a 403 (no probing of ids).
+    appt = get_object_or_404(Appointment, pk=pk, delegate_id=request.user.delegate_id)
+    try:
+        if action == "accept":
+            form = AppointmentAcceptForm(request.POST)
+            if not form.is_valid():
+                return _appointments_page(request, status=400, error=_form_errors(form))
+            services.appointment_accept(
+                appointment_id=appt.pk,
+                scheduled_at=form.cleaned_data["scheduled_at"],
+                place=form.cleaned_data["place"].strip(),
+                actor=request.user,
+            )
+            messages.success(request, _("已接受预约 %(code)s，已通知预约人。") % {"code": appt.code})
+        elif action == "decline":
+            form = AppointmentDeclineForm(request.POST)
+            if not form.is_valid():
+                return _appointments_page(request, status=400, error=_form_errors(form))
+            services.appointment_decline(
+                appointment_id=appt.pk, reason=form.cleaned_data["reason"], actor=request.user
+            )
+            messages.success(request, _("已婉拒预约 %(code)s，已通知预约人。") % {"code": appt.code})
+        elif action == "held":
+            services.appointment_mark_held(appointment_id=appt.pk, actor=request.user)
+            messages.success(request, _("预约 %(code)s 已标记为已见面。") % {"code": appt.code})
+        else:
+            return _error(request, 404, _("页面不存在"))
+    except DomainError as exc:
+        return _appointments_page(request, status=exc.status_code, error=str(exc.message))
+    return redirect("workspace-appointments")
+
+
+def _form_errors(form) -> str:
+    return "；".join(str(e) for errors in form.errors.values() for e in errors)

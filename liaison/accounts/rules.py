@@ -13,6 +13,20 @@ def _path_of(obj) -> str | None:
     return area.path if area is not None else None
 
 
+def _paths_of(obj) -> list[str]:
+    """The area paths an object belongs to: its own area, or (for objects without one, such as an appointment)
+    the area of its station and of its delegate, matching how selectors scope them."""
+    path = _path_of(obj)
+    if path is not None:
+        return [path]
+    paths = []
+    for related in ("station", "delegate"):
+        p = _path_of(getattr(obj, related, None)) if hasattr(obj, f"{related}_id") else None
+        if p is not None:
+            paths.append(p)
+    return paths
+
+
 @rules.predicate
 def is_portal_admin(user) -> bool:
     return getattr(user, "is_portal_admin", False)
@@ -28,8 +42,7 @@ def in_users_area(user, obj) -> bool:
     base = getattr(user, "area_path", None)
     if base is None:
         return False
-    path = _path_of(obj)
-    return path is not None and path.startswith(base)
+    return any(path.startswith(base) for path in _paths_of(obj))
 
 
 @rules.predicate

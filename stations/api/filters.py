@@ -24,6 +24,12 @@ class AreaCodeFilter(django_filters.CharFilter):
         return qs.filter(**{f"{self.subtree_field}__path__startswith": area.path})
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A whole-number id: `?station=1.5` is a 400, not a lookup of station 1.5."""
+
+    field_class = forms.IntegerField
+
+
 class StrictFilterSet(django_filters.FilterSet):
     """Unknown values are errors: the filter backend turns form errors into a 400 with the field name."""
 
@@ -70,7 +76,7 @@ class StationFilter(StrictFilterSet):
 
 
 class DelegateFilter(StrictFilterSet):
-    station = django_filters.NumberFilter(method="filter_station", min_value=1)
+    station = IdFilter(method="filter_station", min_value=1, max_value=2**63 - 1)
     level = django_filters.ChoiceFilter(choices=Delegate.Level.choices)
     area = AreaCodeFilter()
     q = django_filters.CharFilter(field_name="name", lookup_expr="contains", max_length=Q_MAX)

@@ -16,7 +16,9 @@ class IsAreaStaff(BasePermission):
     message = "仅限工作人员。"
 
     def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.is_area_staff)
+        user = request.user
+        # A superuser without an area sees everything (see liaison.accounts.scoping).
+        return bool(user and user.is_authenticated and (user.is_area_staff or user.is_superuser))
 
 
 class AreaListView(generics.ListAPIView):
@@ -125,10 +127,12 @@ class AppointmentAcceptView(_AppointmentAction):
 
 
 class AppointmentDeclineView(_AppointmentAction):
-    @extend_schema(request=serializers.ReasonSerializer, responses=serializers.AppointmentSerializer)
+    @extend_schema(
+        request=serializers.AppointmentDeclineSerializer, responses=serializers.AppointmentSerializer
+    )
     def post(self, request, pk):
         appt = self.get_appointment(request, pk)
-        ser = serializers.ReasonSerializer(data=request.data)
+        ser = serializers.AppointmentDeclineSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         appt = services.appointment_decline(
             appointment_id=appt.pk, reason=ser.validated_data["reason"], actor=request.user

@@ -1,4 +1,4 @@
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, user_logged_in
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -64,6 +64,9 @@ class TokenView(APIView):
                 {"detail": _("用户名或密码错误。"), "code": "bad_credentials"},
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        # A token exchange is a login: axes resets the failure count (AXES_RESET_ON_SUCCESS) and logs the access,
+        # and Django records last_login. authenticate() alone sends no success signal.
+        user_logged_in.send(sender=user.__class__, request=django_request, user=user)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

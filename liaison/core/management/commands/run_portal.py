@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, addrport, no_worker, **options):
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         if not settings.REDIS_URL:
-            for key in ("data_folder_in", "processed_folder"):
+            for key in ("data_folder_in", "processed_folder", "control_folder"):
                 os.makedirs(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key], exist_ok=True)
         call_command("migrate", interactive=False, verbosity=1)
         children = []

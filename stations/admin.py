@@ -1,0 +1,234 @@
+"""Back office for the station network, scoped by area (see liaison.accounts.admin.AreaScopedAdmin).
+
+Staff keep rosters, memberships, schedules, reception days and logs of their subtree and see its
+appointments; areas and handling units are read-only for them; admins may change everything in their subtree.
+Actions call services.
+"""
+
+import logging
+
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from liaison.accounts.admin import AreaScopedAdmin, ScopedInline, delegate_choices
+from liaison.errors import DomainError
+
+from . import services
+from .api.serializers import mask_phone
+from .models import (
+    Appointment,
+    Area,
+    Delegate,
+    HandlingUnit,
+    ReceptionDay,
+    ReceptionDuty,
+    ReceptionLog,
+    ReceptionLogItem,
+    ReceptionSchedule,
+    Station,
+    StationMembership,
+)
+
+audit_log = logging.getLogger("liaison.audit")
+
+admin.site.site_header = _("人大代表联络站 · 后台")
+admin.site.site_title = _("联络站后台")
+admin.site.index_title = _("后台管理")
+
+
+@admin.register(Area)
+class AreaAdmin(AreaScopedAdmin):
+    area_field = ""
+    staff_may_edit = False
+    list_display = ["name", "code", "tier", "parent"]
+    list_filter = ["tier"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["parent"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The materialised path hangs on code and parent: moving an area would move its whole subtree.
+        return ["code", "parent", "path"] if obj else ["path"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.path = Area.make_path(obj.code, obj.parent)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(HandlingUnit)
+class HandlingUnitAdmin(AreaScopedAdmin):
+    staff_may_edit = False
+    list_display = ["name", "area", "contact_phone", "is_active"]
+    list_filter = ["is_active"]
+    list_select_related = ["area"]
+    search_fields = ["name"]
+    autocomplete_fields = ["area"]
+
+
+class MembershipInline(ScopedInline, admin.TabularInline):
+    model = StationMembership
+    extra = 0
+    autocomplete_fields = ["delegate"]
+    fields = ["delegate", "role", "joined_on"]
+
+
+class ScheduleInline(ScopedInline, admin.StackedInline):
+    model = ReceptionSchedule
+    extra = 0
+    autocomplete_fields = ["duty_delegates"]
+    fields = [
+        ("frequency", "day_of_month", "weekday"),
+        ("start_time", "end_time"),
+        "duty_delegates",
+        "is_active",
+    ]
+
+
+@admin.register(Station)
+class StationAdmin(AreaScopedAdmin):
+    list_display = ["name", "kind", "area", "phone", "is_active"]
+    list_filter = ["kind", "is_active"]
+    list_select_related = ["area"]
+    search_fields = ["name", "address"]
+    autocomplete_fields = ["area"]
+    inlines = [MembershipInline, ScheduleInline]
+    actions = ["generate_reception_days"]
+
+    @admin.action(description=_("按接待日安排生成近期接待日"))
+    def generate_reception_days(self, request, queryset):
+        created = services.reception_days_generate(station_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request, ngettext("已生成%(n)d个接待日。", "已生成%(n)d个接待日。", created) % {"n": created}
+        )
+
+
+@admin.register(Delegate)
+class DelegateAdmin(AreaScopedAdmin):
+    list_display = ["name", "level", "term", "area", "code", "is_active"]
+    list_filter = ["level", "is_active"]
+    list_select_related = ["area"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["area"]
+    readonly_fields = ["code"]
+
+    def get_queryset(self, request):
+        # Picking a delegate for a roster also offers the delegates of the congresses above the user's area.
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name == "autocomplete":
+            return delegate_choices(request.user)
+        return super().get_queryset(request)
+
+    def save_model(self, request, obj, form, change):
+        if not obj.code:
+            obj.code = Delegate.new_code()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(StationMembership)
+class StationMembershipAdmin(AreaScopedAdmin):
+    area_field = "station__area"
+    list_display = ["delegate", "station", "role", "joined_on"]
+    list_filter = ["role"]
+    list_select_related = ["delegate", "station"]
+    search_fields = ["delegate__name", "station__name"]
+    autocomplete_fields = ["station", "delegate"]
+
+
+class DutyInline(ScopedInline, admin.TabularInline):
+    model = ReceptionDuty
+    extra = 0
+    autocomplete_fields = ["delegate"]
+
+
+@admin.register(ReceptionDay)
+class ReceptionDayAdmin(AreaScopedAdmin):
+    area_field = "station__area"
+    list_display = ["date", "planned_date", "station", "start_time", "end_time", "cancelled"]
+    list_filter = ["cancelled"]
+    list_select_related = ["station"]
+    search_fields = ["station__name"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["station"]
+    exclude = ["schedule"]
+    inlines = [DutyInline]
+
+
+class LogItemInline(ScopedInline, admin.TabularInline):
+    model = ReceptionLogItem
+    extra = 0
+    fields = ["position", "content", "constituent_name", "constituent_phone"]
+
+
+@admin.register(ReceptionLog)
+class ReceptionLogAdmin(AreaScopedAdmin):
+    area_field = "station__area"
+    list_display = ["held_on", "station", "delegate", "visitors", "created_at"]
+    list_select_related = ["station", "delegate"]
+    search_fields = ["station__name", "delegate__name", "summary"]
+    date_hierarchy = "held_on"
+    autocomplete_fields = ["station", "delegate"]
+    exclude = ["reception_day", "created_by"]
+    inlines = [LogItemInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(AreaScopedAdmin):
+    """Appointments are created by constituents and answered by delegates: staff follow them here."""
+
+    area_field = "delegate__area"
+    list_display = ["code", "delegate", "station", "status", "masked_phone", "preferred_date", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["delegate", "station"]
+    search_fields = ["code", "delegate__name"]
+    readonly_fields = [
+        "code", "delegate", "station", "name", "phone", "subject", "preferred_date", "status",
+        "scheduled_at", "place", "decline_reason", "created_at", "updated_at",
+    ]  # fmt: skip
+    actions = ["mark_held"]
+
+    def get_queryset(self, request):
+        # An appointment belongs to the delegate's area and to the station's (as in selectors.appointments_for).
+        user, qs = request.user, super(AreaScopedAdmin, self).get_queryset(request)
+        if user.is_superuser and user.area_path == "":
+            return qs
+        if not user.is_area_staff:
+            return qs.none()
+        return qs.filter(
+            Q(delegate__area__path__startswith=user.area_path)
+            | Q(station__area__path__startswith=user.area_path)
+        )
+
+    def in_scope(self, request, obj) -> bool:
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("手机号码"))
+    def masked_phone(self, obj) -> str:
+        return mask_phone(obj.phone)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Staff may read the requester's phone here; every such view is logged (PIPL).
+        audit_log.info("user=%s viewed appointment=%s contact", request.user.pk, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description=_("标记为已见面"))
+    def mark_held(self, request, queryset):
+        done = 0
+        for appt in queryset:
+            try:
+                services.appointment_mark_held(appointment_id=appt.pk, actor=request.user)
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, f"{appt.code}：{exc.message}", messages.WARNING)
+        if done:
+            self.message_user(request, ngettext("已标记%(n)d条。", "已标记%(n)d条。", done) % {"n": done})
