@@ -1,0 +1,1 @@
+"""Benchmarks: run `.venv/bin/python bench/foundation.py` (see bench/README.md)."""

@@ -1,0 +1,772 @@
+"""Build a realistic demo city: 商洛市 with its counties, townships, villages, stations and delegates.
+
+    python manage.py seed_demo [--password P] [--force] [--scale S]
+
+What it creates (at --scale 1, in well under a minute on SQLite):
+
+- a five-tier area tree 陕西省 → 商洛市 → its 7 real counties/districts (real codes) → 98 townships/streets
+  (real names, generated 9-digit-prefix codes) → about 1,200 villages/communities (generated names and codes);
+- about 480 stations: a 代表之家 per county, a centre station per township, ~340 village stations/points,
+  29 professional, 1 mobile, 3 industry stations and 1 legislative contact point;
+- 6,800 delegates of the five congress levels, each grouped into a station (one head per station);
+- a monthly reception schedule per station with 2–3 duty delegates, and the reception days of the next
+  62 days (`stations.services.reception_days_generate`);
+- 12 handling units at the city and in every county;
+- demo accounts admin, staff, unit, delegate01 … delegate10, all with the same password
+  (--password, default ``liaison-demo-2026``).
+
+Everything is generated deterministically and looked up by its natural key (area code, station area+name,
+delegate code, username) before it is created, so running the command again creates nothing new and only
+resets the demo accounts' password. ``--scale`` (default 1.0) shrinks the counts, e.g. 0.05 for tests.
+Rows are written with ``bulk_create`` in batches; no audit history is written for the seed itself.
+With DEBUG off the command refuses to run unless ``--force`` is given.
+
+Hook for other apps: after the network is built, every installed AppConfig that defines a method
+``seed_demo(self, stdout)`` is called with the command's stdout, in INSTALLED_APPS order. Each app adds its
+own demo data there (suggestions, ballots, supervision topics…) and must itself be idempotent; it can
+find the demo accounts by username and the areas by code. An exception in a hook stops the command with
+a non-zero exit. ``--no-hooks`` builds the network only (the stations tests use it).
+"""
+
+import datetime as dt
+import random
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from liaison.accounts.models import User
+from stations import demo_data as D
+from stations.models import (
+    Area,
+    Delegate,
+    HandlingUnit,
+    ReceptionSchedule,
+    Station,
+    StationMembership,
+)
+from stations.services import reception_days_generate
+
+DEFAULT_PASSWORD = "liaison-demo-2026"
+BATCH = 500
+LEVEL_RANK = {"national": 0, "provincial": 1, "city": 2, "county": 3, "township": 4}
+ROADS = ["北新街", "人民路", "工农路", "通江路", "东大街", "西大街", "南大街", "新华路", "莲湖路", "商鞅大道"]
+
+
+@dataclass
+class AreaPlan:
+    code: str
+    name: str
+    tier: str
+    parent: str | None
+    latlon: tuple[float, float] = (0.0, 0.0)
+    is_community: bool = False
+
+
+@dataclass
+class StationPlan:
+    area: str
+    name: str
+    kind: str
+    address: str
+    phone: str
+    opening_hours: str
+    description: str
+    latlon: tuple[float, float]
+    members: list[str] = field(default_factory=list)  # delegate codes, in plan order
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.area, self.name)
+
+
+@dataclass
+class DelegatePlan:
+    code: str
+    name: str
+    level: str
+    area: str
+    constituency: str
+    occupation: str
+    public_phone: str
+    mobile: str
+    station: tuple[str, str]
+    joined_on: dt.date
+
+
+def _scaled(n: float, scale: float, minimum: int = 1) -> int:
+    return max(minimum, round(n * scale))
+
+
+def _fake_landline(rng: random.Random) -> str:
+    # A local number starting with 0 does not exist in China: obviously fake, never someone's real line.
+    return f"0914-0{rng.randint(0, 999999):06d}"
+
+
+def _person_name(rng: random.Random) -> str:
+    given = D.GIVEN_MALE if rng.random() < 0.72 else D.GIVEN_FEMALE
+    return rng.choice(D.SURNAMES) + "".join(rng.choice(given) for _ in range(rng.choice((1, 2, 2))))
+
+
+def _jitter(rng: random.Random, latlon: tuple[float, float], spread: float) -> tuple[float, float]:
+    return (latlon[0] + rng.uniform(-spread, spread), latlon[1] + rng.uniform(-spread, spread))
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-justify to a display width, counting a Chinese character as two columns."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(1, width - shown)
+
+
+def _row(*cells: str) -> str:
+    return "".join(_pad(c, w) for c, w in zip(cells[:-1], (18, 12, 12), strict=True)) + cells[-1]
+
+
+class Plan:
+    """The whole city, computed in memory and deterministically from the scale alone."""
+
+    def __init__(self, scale: float):
+        self.scale = scale
+        self.areas: list[AreaPlan] = []
+        self.stations: dict[tuple[str, str], StationPlan] = {}
+        self.delegates: list[DelegatePlan] = []
+        self.townships_of: dict[str, list[AreaPlan]] = {}
+        self.villages_of: dict[str, list[AreaPlan]] = {}
+        self._build_areas()
+        self._build_stations()
+        self._build_delegates()
+        self._pick_heads()
+
+    # --- areas
+    def _build_areas(self) -> None:
+        province = AreaPlan(*D.PROVINCE, tier=Area.Tier.PROVINCE, parent=None, latlon=(34.26, 108.94))
+        city = AreaPlan(*D.CITY, tier=Area.Tier.CITY, parent=province.code, latlon=(33.87, 109.94))
+        self.province, self.city = province, city
+        self.areas += [province, city]
+        self.counties: list[AreaPlan] = []
+        villages_per_township = _scaled(12, self.scale, minimum=2)
+        for code, name, _weight, latlon, streets, towns in D.COUNTIES:
+            county = AreaPlan(code, name, Area.Tier.COUNTY, city.code, latlon)
+            self.counties.append(county)
+            self.areas.append(county)
+            names = [(s, True) for s in streets] + [(t, False) for t in towns]
+            names = names[: _scaled(len(names), self.scale)]
+            townships = []
+            n_street = n_town = 0
+            for tname, is_street in names:
+                if is_street:
+                    n_street += 1
+                    tcode = f"{code[:6]}{n_street:03d}000"
+                else:
+                    tcode = f"{code[:6]}{100 + n_town:03d}000"
+                    n_town += 1
+                rng = random.Random(tcode)
+                township = AreaPlan(tcode, tname, Area.Tier.TOWNSHIP, code, _jitter(rng, latlon, 0.2))
+                townships.append(township)
+                self.areas.append(township)
+                self.villages_of[tcode] = self._villages(township, is_street, villages_per_township, rng)
+                self.areas += self.villages_of[tcode]
+            self.townships_of[code] = townships
+
+    @staticmethod
+    def _villages(township: AreaPlan, is_street: bool, n: int, rng: random.Random) -> list[AreaPlan]:
+        n_comm = max(1, n // 2) if is_street else 1
+        communities = rng.sample(D.COMMUNITY_NAMES, min(n_comm, len(D.COMMUNITY_NAMES)))
+        villages, seen = [], set()
+        while len(villages) < n - len(communities):
+            name = rng.choice(D.VILLAGE_HEADS) + rng.choice(D.VILLAGE_TAILS)
+            if name not in seen:
+                seen.add(name)
+                villages.append(name)
+        out = []
+        prefix = township.code[:9]
+        for i, name in enumerate(communities, start=1):
+            out.append(
+                AreaPlan(
+                    f"{prefix}{i:03d}",
+                    f"{name}社区",
+                    Area.Tier.VILLAGE,
+                    township.code,
+                    _jitter(rng, township.latlon, 0.03),
+                    is_community=True,
+                )
+            )
+        for i, name in enumerate(villages, start=201):
+            out.append(
+                AreaPlan(
+                    f"{prefix}{i:03d}",
+                    f"{name}村",
+                    Area.Tier.VILLAGE,
+                    township.code,
+                    _jitter(rng, township.latlon, 0.06),
+                )
+            )
+        return out
+
+    # --- stations
+    def _add_station(self, area: AreaPlan, name: str, kind: str, address: str, hours: str, desc: str):
+        rng = random.Random(f"{area.code}:{name}")
+        plan = StationPlan(
+            area=area.code,
+            name=name,
+            kind=kind,
+            address=address,
+            phone=_fake_landline(rng),
+            opening_hours=hours,
+            description=desc,
+            latlon=_jitter(rng, area.latlon, 0.005),
+        )
+        self.stations[plan.key] = plan
+        return plan
+
+    def _build_stations(self) -> None:
+        office_hours = "周一至周五 8:30-12:00，14:30-18:00"
+        city = self.city
+        self.home_of: dict[str, StationPlan] = {}
+        self.centre_of: dict[str, StationPlan] = {}
+        self.village_stations_of: dict[str, list[StationPlan]] = {}
+        self.professional_of: dict[str, list[StationPlan]] = {city.code: []}
+        self.city_level: list[StationPlan] = []
+        for county in self.counties:
+            rng = random.Random(county.code)
+            seat = self.townships_of[county.code][0]
+            self.home_of[county.code] = self._add_station(
+                county,
+                f"{county.name}人大代表之家",
+                Station.Kind.HOME,
+                f"{city.name}{county.name}{seat.name}{rng.choice(ROADS)}{rng.randint(1, 199)}号",
+                office_hours,
+                f"{county.name}人大常委会设立的代表之家，各级人大代表在此集中开展履职活动、接待群众。",
+            )
+            self.professional_of[county.code] = []
+            for township in self.townships_of[county.code]:
+                self.centre_of[township.code] = self._add_station(
+                    township,
+                    f"{township.name}人大代表中心联络站",
+                    Station.Kind.CENTRE,
+                    f"{county.name}{township.name}便民服务中心二楼",
+                    office_hours,
+                    f"{township.name}人大代表中心联络站，统筹辖区各村（社区）代表联络站（点）的接待和意见办理。",
+                )
+        # Village stations and points, spread evenly over the townships.
+        townships = [t for c in self.counties for t in self.townships_of[c.code]]
+        target = _scaled(340, self.scale)
+        per, extra = divmod(target, len(townships))
+        for i, township in enumerate(townships):
+            county = next(c for c in self.counties if c.code == township.parent)
+            villages = self.villages_of[township.code]
+            chosen = villages[: min(len(villages), per + (1 if i < extra else 0))]
+            made = []
+            for j, village in enumerate(chosen):
+                point = village.is_community or j % 4 == 3
+                made.append(
+                    self._add_station(
+                        village,
+                        f"{village.name}代表联络{'点' if point else '站'}",
+                        Station.Kind.POINT if point else Station.Kind.STATION,
+                        f"{county.name}{township.name}{village.name}党群服务中心",
+                        "每月接待日 9:00-11:30，其余工作日预约接待",
+                        f"{village.name}的代表联络{'点' if point else '站'}，方便群众就近反映意见建议。",
+                    )
+                )
+            self.village_stations_of[township.code] = made
+        # Professional stations: 8 at the city, then 3 per county (29 in all at scale 1).
+        themes = D.PROFESSIONAL_THEMES
+        wanted = [(city, t) for t in themes[:8]] + [
+            (county, themes[(i * 3 + k) % len(themes)])
+            for i, county in enumerate(self.counties)
+            for k in range(3)
+        ]
+        for area, theme in wanted[: _scaled(29, self.scale)]:
+            rng = random.Random(f"{area.code}:{theme}")
+            self.professional_of[area.code].append(
+                self._add_station(
+                    area,
+                    f"{area.name}{theme}专业代表联络站",
+                    Station.Kind.PROFESSIONAL,
+                    f"{city.name}{'' if area is city else area.name}{rng.choice(ROADS)}{rng.randint(1, 199)}号",
+                    office_hours,
+                    f"由{theme}领域的人大代表组成，围绕{theme}议题收集意见、开展专题调研。",
+                )
+            )
+        seat = self.townships_of[self.counties[0].code][0]
+        self.city_level.append(
+            self._add_station(
+                city,
+                f"{city.name}流动代表联络站",
+                Station.Kind.MOBILE,
+                f"{city.name}人大常委会（流动接待，地点另行公布）",
+                "按计划深入乡村、社区、企业流动接待",
+                "流动联络站定期深入偏远村组、企业和园区，把接待搬到群众家门口。",
+            )
+        )
+        self.city_level.append(
+            self._add_station(
+                seat,
+                f"{city.name}人大常委会基层立法联系点（{seat.name}）",
+                Station.Kind.LEGISLATIVE,
+                f"{self.counties[0].name}{seat.name}便民服务中心三楼",
+                office_hours,
+                "征集群众对法律法规草案的意见建议，直接报送立法机关。",
+            )
+        )
+        self.industry_of: dict[str, list[StationPlan]] = {}
+        for county_code, township_name, name in D.INDUSTRY_STATIONS:
+            tws = self.townships_of[county_code]
+            township = next((t for t in tws if t.name == township_name), tws[-1])
+            plan = self._add_station(
+                township,
+                name,
+                Station.Kind.INDUSTRY,
+                f"{township.name}产业园区服务中心",
+                office_hours,
+                f"{name}把代表、企业和种植户联系在一起，围绕产业发展收集意见建议。",
+            )
+            self.industry_of.setdefault(township.code, []).append(plan)
+            self.city_level.append(plan)
+
+    # --- delegates
+    def _delegate(self, code, level, area, constituency, station, rng) -> None:
+        plan = DelegatePlan(
+            code=code,
+            name=_person_name(rng),
+            level=level,
+            area=area.code,
+            constituency=constituency,
+            occupation=rng.choice(D.OCCUPATIONS),
+            public_phone=_fake_landline(rng) if rng.random() < 0.8 else "",
+            # "100…" is not a mobile prefix in China: fake, yet shaped like a mobile number for the SMS log.
+            mobile=f"100{rng.randint(0, 99999999):08d}",
+            station=station.key,
+            joined_on=dt.date(2022, 1, 1) + dt.timedelta(days=rng.randint(0, 364)),
+        )
+        self.delegates.append(plan)
+        station.members.append(code)
+
+    def _build_delegates(self) -> None:
+        s = self.scale
+        city_wide = self.professional_of[self.city.code] + self.city_level
+        for i in range(_scaled(D.COUNTS["national"], s)):
+            code = f"N{i + 1:04d}"
+            rng = random.Random(code)
+            self._delegate(
+                code, "national", self.province, "陕西省代表团", city_wide[i % len(city_wide)], rng
+            )
+        for i in range(_scaled(D.COUNTS["provincial"], s)):
+            code = f"P{i + 1:04d}"
+            rng = random.Random(code)
+            station = city_wide[(i * 7 + 3) % len(city_wide)]
+            self._delegate(code, "provincial", self.province, "商洛市选举单位", station, rng)
+        weights = [c[2] for c in D.COUNTIES]
+        total_weight = sum(weights)
+        n_city = _scaled(D.COUNTS["city"], s, minimum=len(self.counties))
+        for i in range(n_city):
+            code = f"S{i + 1:04d}"
+            rng = random.Random(code)
+            county = rng.choices(self.counties, weights=weights)[0]
+            roll = rng.random()
+            pros = self.professional_of[county.code]
+            if roll < 0.5 or (roll < 0.8 and not pros):
+                station = self.home_of[county.code]
+            elif roll < 0.8:
+                station = rng.choice(pros)
+            else:
+                station = self.centre_of[rng.choice(self.townships_of[county.code]).code]
+            self._delegate(code, "city", self.city, f"{county.name}选举单位", station, rng)
+        n_county_total = _scaled(D.COUNTS["county"], s)
+        for county, weight in zip(self.counties, weights, strict=True):
+            minimum = 12 if county is self.counties[0] else 2  # delegate01…10 come from the first county
+            n = max(minimum, round(n_county_total * weight / total_weight))
+            townships = self.townships_of[county.code]
+            for i in range(n):
+                code = f"C{county.code[2:6]}{i + 1:04d}"
+                rng = random.Random(code)
+                township = townships[i % len(townships)]
+                roll = rng.random()
+                villages = self.village_stations_of[township.code]
+                extra = [self.home_of[county.code], *self.professional_of[county.code]]
+                if roll < 0.5 or (roll < 0.85 and not villages):
+                    station = self.centre_of[township.code]
+                elif roll < 0.85:
+                    station = rng.choice(villages)
+                else:
+                    station = rng.choice(extra)
+                constituency = f"{township.name}第{i // len(townships) + 1}选区"
+                self._delegate(code, "county", county, constituency, station, rng)
+        townships = [t for c in self.counties for t in self.townships_of[c.code]]
+        rest = max(3 * len(townships), round(D.TOTAL_DELEGATES * s) - len(self.delegates))
+        per, extra_n = divmod(rest, len(townships))
+        for ti, township in enumerate(townships):
+            stations = (
+                [self.centre_of[township.code]]
+                + self.village_stations_of[township.code]
+                + self.industry_of.get(township.code, [])
+            )
+            villages = self.villages_of[township.code]
+            for i in range(per + (1 if ti < extra_n else 0)):
+                code = f"T{township.code[2:9]}{i + 1:03d}"
+                rng = random.Random(code)
+                # The centre station takes a larger share; every village station gets its own delegates.
+                station = stations[0] if rng.random() < 0.35 else stations[i % len(stations)]
+                constituency = f"{rng.choice(villages).name}选区"
+                self._delegate(code, "township", township, constituency, station, rng)
+
+    def _pick_heads(self) -> None:
+        level_of = {d.code: d.level for d in self.delegates}
+        self.heads = {}
+        for key, station in self.stations.items():
+            if station.members:
+                self.heads[key] = min(station.members, key=lambda c: (LEVEL_RANK[level_of[c]], c))
+
+    def account_delegates(self) -> list[str]:
+        """Ten county delegates of the first county (商州区), from distinct stations where possible."""
+        county = self.counties[0].code
+        pool = [d for d in self.delegates if d.level == "county" and d.area == county]
+        chosen, stations = [], set()
+        for d in pool:
+            if d.station not in stations:
+                chosen.append(d)
+                stations.add(d.station)
+            if len(chosen) == 10:
+                break
+        for d in pool:
+            if len(chosen) == 10:
+                break
+            if d not in chosen:
+                chosen.append(d)
+        return [d.code for d in chosen]
+
+
+class Command(BaseCommand):
+    help = "生成演示数据（商洛市）。Build the demo city: areas, stations, delegates, schedules, accounts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default=DEFAULT_PASSWORD, help="演示账户密码 / demo password")
+        parser.add_argument("--force", action="store_true", help="DEBUG 关闭时也运行 / run with DEBUG off")
+        parser.add_argument("--scale", type=float, default=1.0, help="数量比例 / scale of the counts (1.0)")
+        parser.add_argument(
+            "--no-hooks",
+            action="store_true",
+            help="只生成联络站网络，不调用各应用的 seed_demo / build the network only, skip the apps' hooks",
+        )
+
+    def handle(self, *args, password: str, force: bool, scale: float, no_hooks: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG 未开启：演示数据只应在开发或演示环境中生成。确需在此环境生成，请加 --force。\n"
+                "DEBUG is off: demo data belongs on a development or demo machine. "
+                "Add --force if you really want it here."
+            )
+        if not 0 < scale <= 5:
+            raise CommandError("--scale 必须在 0 到 5 之间 / --scale must be in (0, 5].")
+        self._check_password(password)
+        self.started = time.perf_counter()
+        plan = Plan(scale)
+        with transaction.atomic():
+            areas = self._stage("行政区划 areas", lambda: self._areas(plan))
+            self._stage("承办单位 handling units", lambda: self._units(plan, areas))
+            stations = self._stage("联络站 stations", lambda: self._stations(plan, areas))
+            delegates = self._stage("人大代表 delegates", lambda: self._delegates(plan, areas))
+            self._stage("编组进站 memberships", lambda: self._memberships(plan, stations, delegates))
+            account_codes = plan.account_delegates()
+            self._stage(
+                "接待日安排 schedules", lambda: self._schedules(plan, stations, delegates, account_codes)
+            )
+        self._stage("接待日 reception days (62 天)", lambda: (reception_days_generate(days_ahead=62), None))
+        with transaction.atomic():
+            accounts = self._stage("演示账户 accounts", lambda: self._accounts(password, account_codes))
+        for config in [] if no_hooks else apps.get_app_configs():
+            hook = getattr(config, "seed_demo", None)
+            if callable(hook):
+                t = time.perf_counter()
+                hook(self.stdout)
+                self.stdout.write(f"  · {config.label}.seed_demo ({time.perf_counter() - t:.1f} s)")
+        elapsed = time.perf_counter() - self.started
+        self.stdout.write(self.style.SUCCESS(f"完成 Done in {elapsed:.1f} s"))
+        self._print_accounts(accounts, password)
+
+    # --- plumbing
+    def _check_password(self, password: str) -> None:
+        for username in ["admin", "staff", "unit", "delegate01"]:
+            try:
+                validate_password(password, User(username=username))
+            except ValidationError as exc:
+                raise CommandError(
+                    "密码不符合要求 / the password is rejected: " + " ".join(exc.messages)
+                ) from None
+
+    def _stage(self, label: str, fn):
+        t = time.perf_counter()
+        created, result = fn()
+        self.stdout.write(f"  {label}: +{created} ({time.perf_counter() - t:.1f} s)")
+        return result
+
+    # --- stages: each returns (rows created, lookup for later stages)
+    def _areas(self, plan: Plan):
+        existing = {code: (pk, path) for code, pk, path in Area.objects.values_list("code", "id", "path")}
+        created = 0
+        for tier in Area.Tier.values:  # parents before children
+            batch = []
+            for a in plan.areas:
+                if a.tier != tier or a.code in existing:
+                    continue
+                parent_id, parent_path = existing[a.parent] if a.parent else (None, "")
+                batch.append(
+                    Area(
+                        code=a.code,
+                        name=a.name,
+                        tier=a.tier,
+                        parent_id=parent_id,
+                        path=f"{parent_path}{a.code}/",
+                    )
+                )
+            if batch:
+                Area.objects.bulk_create(batch, batch_size=BATCH)
+                created += len(batch)
+                existing.update(
+                    {
+                        code: (pk, path)
+                        for code, pk, path in Area.objects.filter(tier=tier).values_list("code", "id", "path")
+                    }
+                )
+        return created, {code: pk for code, (pk, _path) in existing.items()}
+
+    def _units(self, plan: Plan, areas: dict[str, int]):
+        existing = set(HandlingUnit.objects.values_list("area_id", "name"))
+        batch = []
+        for area in [plan.city, *plan.counties]:
+            prefix = area.name
+            for i, (_short, full) in enumerate(D.UNITS, start=1):
+                name = f"{prefix}{full}"
+                if (areas[area.code], name) in existing:
+                    continue
+                rng = random.Random(name)
+                batch.append(
+                    HandlingUnit(
+                        name=name,
+                        area_id=areas[area.code],
+                        contact_email=f"unit{area.code[:6]}{i:02d}@units.example.cn",
+                        contact_phone=_fake_landline(rng),
+                    )
+                )
+        HandlingUnit.objects.bulk_create(batch, batch_size=BATCH)
+        return len(batch), None
+
+    @staticmethod
+    def _station_map() -> dict[tuple[str, str], int]:
+        return {
+            (code, name): pk for code, name, pk in Station.objects.values_list("area__code", "name", "id")
+        }
+
+    def _stations(self, plan: Plan, areas: dict[str, int]):
+        existing = self._station_map()
+        batch = [
+            Station(
+                name=s.name,
+                kind=s.kind,
+                area_id=areas[s.area],
+                address=s.address,
+                phone=s.phone,
+                opening_hours=s.opening_hours,
+                description=s.description,
+                latitude=Decimal(f"{s.latlon[0]:.6f}"),
+                longitude=Decimal(f"{s.latlon[1]:.6f}"),
+            )
+            for key, s in plan.stations.items()
+            if key not in existing
+        ]
+        Station.objects.bulk_create(batch, batch_size=BATCH)
+        return len(batch), (self._station_map() if batch else existing)
+
+    def _delegates(self, plan: Plan, areas: dict[str, int]):
+        existing = set(Delegate.objects.values_list("code", flat=True))
+        batch = [
+            Delegate(
+                code=d.code,
+                name=d.name,
+                level=d.level,
+                term=D.TERMS[d.level],
+                area_id=areas[d.area],
+                constituency=d.constituency,
+                occupation=d.occupation,
+                public_phone=d.public_phone,
+                mobile=d.mobile,
+            )
+            for d in plan.delegates
+            if d.code not in existing
+        ]
+        Delegate.objects.bulk_create(batch, batch_size=BATCH)
+        return len(batch), dict(Delegate.objects.values_list("code", "id"))
+
+    def _memberships(self, plan: Plan, stations, delegates):
+        existing = set(StationMembership.objects.values_list("station_id", "delegate_id"))
+        batch = []
+        for d in plan.delegates:
+            pair = (stations[d.station], delegates[d.code])
+            if pair in existing:
+                continue
+            existing.add(pair)
+            role = (
+                StationMembership.Role.HEAD
+                if plan.heads.get(d.station) == d.code
+                else StationMembership.Role.MEMBER
+            )
+            batch.append(
+                StationMembership(station_id=pair[0], delegate_id=pair[1], role=role, joined_on=d.joined_on)
+            )
+        StationMembership.objects.bulk_create(batch, batch_size=BATCH)
+        return len(batch), None
+
+    def _schedules(self, plan: Plan, stations, delegates, account_codes: list[str]):
+        has_schedule = set(ReceptionSchedule.objects.values_list("station_id", flat=True))
+        station_of = {d.code: d.station for d in plan.delegates}
+        forced: dict[tuple[str, str], list[str]] = {}
+        for code in account_codes:
+            forced.setdefault(station_of[code], []).append(code)
+        new, duties = [], {}
+        for key, s in plan.stations.items():
+            sid = stations[key]
+            if sid in has_schedule:
+                continue
+            rng = random.Random(f"schedule:{key}")
+            new.append(
+                ReceptionSchedule(
+                    station_id=sid,
+                    frequency=ReceptionSchedule.Frequency.MONTHLY,
+                    day_of_month=rng.choice(D.RECEPTION_DAYS_OF_MONTH),
+                    start_time=dt.time(9, 0),
+                    end_time=dt.time(11, 30),
+                )
+            )
+            on_duty = list(forced.get(key, []))
+            others = [c for c in s.members if c not in on_duty]
+            want = max(0, rng.choice((2, 3)) - len(on_duty))
+            on_duty += rng.sample(others, min(want, len(others)))
+            duties[sid] = [delegates[c] for c in on_duty]
+        ReceptionSchedule.objects.bulk_create(new, batch_size=BATCH)
+        if new:
+            through = ReceptionSchedule.duty_delegates.through
+            made = ReceptionSchedule.objects.filter(station_id__in=list(duties)).values_list(
+                "id", "station_id"
+            )
+            through.objects.bulk_create(
+                [
+                    through(receptionschedule_id=schedule_id, delegate_id=did)
+                    for schedule_id, sid in made
+                    for did in duties[sid]
+                ],
+                batch_size=BATCH,
+                ignore_conflicts=True,
+            )
+        return len(new), None
+
+    def _accounts(self, password: str, account_codes: list[str]):
+        city = Area.objects.get(code=D.CITY[0])
+        county = Area.objects.get(code=D.COUNTIES[0][0])
+        unit = HandlingUnit.objects.get(area=county, name=f"{county.name}{D.UNITS[0][1]}")
+        linked = {d.code: d for d in Delegate.objects.filter(code__in=account_codes)}
+        specs = [
+            (
+                "admin",
+                dict(
+                    role=User.Role.ADMIN,
+                    area_id=city.pk,
+                    unit_id=None,
+                    delegate_id=None,
+                    is_staff=True,
+                    is_superuser=True,
+                    first_name="系统管理员",
+                    email="admin@demo.example.cn",
+                ),
+            ),
+            (
+                "staff",
+                dict(
+                    role=User.Role.STAFF,
+                    area_id=city.pk,
+                    unit_id=None,
+                    delegate_id=None,
+                    is_staff=True,
+                    is_superuser=False,
+                    first_name="市人大常委会工作人员",
+                    email="staff@demo.example.cn",
+                ),
+            ),
+            (
+                "unit",
+                dict(
+                    role=User.Role.UNIT,
+                    area_id=county.pk,
+                    unit_id=unit.pk,
+                    delegate_id=None,
+                    is_staff=False,
+                    is_superuser=False,
+                    first_name=unit.name,
+                    email="unit@demo.example.cn",
+                ),
+            ),
+        ]
+        for i, code in enumerate(account_codes, start=1):
+            d = linked[code]
+            specs.append(
+                (
+                    f"delegate{i:02d}",
+                    dict(
+                        role=User.Role.DELEGATE,
+                        area_id=county.pk,
+                        unit_id=None,
+                        delegate_id=d.pk,
+                        is_staff=False,
+                        is_superuser=False,
+                        first_name=d.name,
+                        email=f"delegate{i:02d}@demo.example.cn",
+                    ),
+                )
+            )
+        existing = {u.username: u for u in User.objects.filter(username__in=[n for n, _ in specs])}
+        hashes = {u.password for u in existing.values()}
+        # One hash for all demo accounts: hashing is the slow part, and they share one password anyway.
+        unchanged = (
+            len(existing) == len(specs) and len(hashes) == 1 and check_password(password, hashes.pop())
+        )
+        new_hash = None if unchanged else make_password(password)
+        created, rows = 0, []
+        for username, values in specs:
+            user = existing.get(username) or User(username=username)
+            dirty = user._state.adding
+            values = {**values, "is_active": True}
+            for attr, value in values.items():
+                if getattr(user, attr) != value:
+                    setattr(user, attr, value)
+                    dirty = True
+            if new_hash:
+                user.password, dirty = new_hash, True
+            if dirty:
+                created += user._state.adding
+                user.save()
+            rows.append(user)
+        return created, rows
+
+    def _print_accounts(self, users: list[User], password: str) -> None:
+        areas = {a.pk: a.name for a in Area.objects.filter(pk__in={u.area_id for u in users})}
+        delegates = {
+            d.pk: f"{d.name}（{d.get_level_display()}，{d.code}）"
+            for d in Delegate.objects.filter(pk__in=[u.delegate_id for u in users if u.delegate_id])
+        }
+        units = {
+            u.pk: u.name for u in HandlingUnit.objects.filter(pk__in=[u.unit_id for u in users if u.unit_id])
+        }
+        self.stdout.write("")
+        self.stdout.write(_row("用户名 username", "角色 role", "区划 area", "关联 linked to"))
+        for u in users:
+            link = delegates.get(u.delegate_id) or units.get(u.unit_id) or ""
+            self.stdout.write(_row(u.username, u.role, areas.get(u.area_id, ""), link))
+        self.stdout.write(f"密码 password: {password}")
