@@ -7,6 +7,6 @@ test:
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
 messages:
-	.venv/bin/python manage.py makemessages -l en --ignore=.venv --ignore=bench && .venv/bin/python manage.py compilemessages -l en
+	DEBUG=True .venv/bin/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles && DEBUG=True .venv/bin/python manage.py compilemessages -l en --ignore=.venv
 bench:
-	.venv/bin/python bench/foundation.py
+	DEBUG=True .venv/bin/python bench/foundation.py

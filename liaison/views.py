@@ -1,12 +1,13 @@
-"""Cross-cutting views: health check and error pages."""
+"""Cross-cutting views: health check, language switch and error pages."""
 
 import logging
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import select_template
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -45,6 +46,36 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
     )
+
+
+@never_cache
+@require_GET
+def switch_language(request, code: str):
+    """Switch the interface language with a plain link: `/lang/en/?next=/path/`.
+
+    Sets the same cookie as Django's set_language (`/i18n/setlang/`, POST, still available) and redirects
+    to `next` when it is a local URL, else to the home page. A link needs no CSRF token, so the public pages
+    that show it stay the same for every visitor and can be cached whole (stations.views.home).
+    """
+    if code not in dict(settings.LANGUAGES):
+        raise Http404(code)
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
 
 
 def _error(request, status: int, title: str, exception=None):

@@ -6,6 +6,34 @@ class StationsConfig(AppConfig):
     name = "stations"
     verbose_name = _("联络站网络")
 
+    def ready(self) -> None:
+        # Cache invalidation (a cross-cutting concern, not domain logic): any write to the station network
+        # bumps the version in the keys of the cached public reads (see stations/cache.py). Bulk writes send
+        # no signals; they bump explicitly (services.reception_days_generate, seed_demo).
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from . import models
+        from .cache import bump_network_version
+
+        for model in [
+            models.Area,
+            models.Station,
+            models.Delegate,
+            models.StationMembership,
+            models.ReceptionSchedule,
+            models.ReceptionDay,
+            models.ReceptionDuty,
+            models.HandlingUnit,
+        ]:
+            uid = f"stations-network-version-{model.__name__}"
+            post_save.connect(bump_network_version, sender=model, dispatch_uid=f"{uid}-save")
+            post_delete.connect(bump_network_version, sender=model, dispatch_uid=f"{uid}-delete")
+        m2m_changed.connect(
+            bump_network_version,
+            sender=models.ReceptionSchedule.duty_delegates.through,
+            dispatch_uid="stations-network-version-schedule-duty",
+        )
+
     def workspace_links(self, user) -> list[tuple[str, str]]:
         """Links for the workspace hub (see stations.views.workspace_links)."""
         from django.urls import reverse

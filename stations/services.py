@@ -15,6 +15,7 @@ from liaison.errors import InvalidTransition, ValidationFailed
 from liaison.notifications.services import Recipient, notify
 from liaison.workdays import next_workday
 
+from .cache import bump_network_version
 from .models import (
     Appointment,
     Delegate,
@@ -97,6 +98,9 @@ def reception_days_generate(
                 ignore_conflicts=True,
             )
         created += len(new_days)
+    if created:
+        # bulk_create sends no post_save: invalidate the cached public reads explicitly (stations/cache.py).
+        bump_network_version()
     return created
 
 

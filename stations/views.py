@@ -9,13 +9,17 @@ from functools import wraps
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,6 +27,8 @@ from liaison import ratelimit
 from liaison.errors import DomainError
 
 from . import selectors, services
+from .cache import TIMEOUT as CACHE_TIMEOUT
+from .cache import public_key
 from .forms import (
     AppointmentAcceptForm,
     AppointmentDeclineForm,
@@ -62,23 +68,45 @@ def home(request):
     Plain links (`?area=CODE`) work without JavaScript; with htmx, a click swaps only the finder. Queries
     for any page size: the area, its ancestors, its children, the station count, the station page and the
     two prefetches of `selectors.station_list()` (active schedules, next reception day).
+
+    Cached (stations/cache.py: keys carry the network version, the language and the date, so a change to the
+    network shows at once): the rendered finder fragment for everybody, and for an anonymous visitor with
+    no pending messages the whole page. Only 200 answers are stored; bad input is checked afresh every time.
     """
+    page_key = _shared_page_key(request)
+    if page_key is not None:
+        html = cache.get(page_key)
+        if html is not None:
+            return _finder_http_response(HttpResponse(html))
+
     form = FinderForm(request.GET)
     if not form.is_valid():
         ctx = {"form": form, "area": None, "breadcrumb": [], "children": [], "page_obj": None}
-        return _finder_response(request, ctx, status=400)
-    code, q = form.cleaned_data["area"], form.cleaned_data["q"].strip()
-    area = selectors.area_by_code(code) if code else None
-    if code and area is None:
-        return _error(request, 404, _("未知的区划"), _("找不到区划代码 %(code)s。") % {"code": code})
+        return _finder_response(request, render_to_string("stations/_finder.html", ctx, request), 400)
+    # The fragment depends on every query parameter: the pager's links repeat them ({% querystring %}).
+    fragment_key = public_key("finder-fragment", sorted(request.GET.lists()))
+    fragment = cache.get(fragment_key)
+    if fragment is None:
+        code, q = form.cleaned_data["area"], form.cleaned_data["q"].strip()
+        area = selectors.area_by_code(code) if code else None
+        if code and area is None:
+            return _error(request, 404, _("未知的区划"), _("找不到区划代码 %(code)s。") % {"code": code})
+        fragment = render_to_string("stations/_finder.html", _finder_context(request, form, area, q), request)
+        cache.set(fragment_key, fragment, CACHE_TIMEOUT)
+    response = _finder_response(request, fragment)
+    if page_key is not None and _shareable(request, response):
+        cache.set(page_key, response.content, CACHE_TIMEOUT)
+    return response
 
+
+def _finder_context(request, form, area: Area | None, q: str) -> dict:
     children = Area.objects.filter(parent=area) if area else Area.objects.filter(parent__isnull=True)
     stations = selectors.station_list()
     if area is not None:
         stations = stations.filter(area__path__startswith=area.path)
     if q:
         stations = stations.filter(Q(name__contains=q) | Q(address__contains=q))
-    ctx = {
+    return {
         "form": form,
         "area": area,
         "q": q,
@@ -86,16 +114,43 @@ def home(request):
         "children": list(children.only("code", "name", "tier").order_by("code")),
         "page_obj": _page(request, stations.order_by("area__code", "name", "id")),
     }
-    return _finder_response(request, ctx)
 
 
-def _finder_response(request, ctx, status: int = 200):
+def _is_partial(request) -> bool:
     htmx = getattr(request, "htmx", None)
-    partial = bool(htmx) and not htmx.history_restore_request
-    template = "stations/_finder.html" if partial else "stations/home.html"
-    response = render(request, template, ctx, status=status)
+    return bool(htmx) and not htmx.history_restore_request
+
+
+def _finder_response(request, fragment: str, status: int = 200):
+    if _is_partial(request):
+        response = HttpResponse(fragment, status=status)
+    else:
+        response = render(request, "stations/home.html", {"finder": mark_safe(fragment)}, status=status)  # noqa: S308 - our own rendered template
+    return _finder_http_response(response)
+
+
+def _finder_http_response(response):
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _shared_page_key(request) -> str | None:
+    """The cache key of the whole finder page when it is the same for every visitor, else None.
+
+    That is: a GET by an anonymous visitor with no pending messages. Whether the page really holds nothing
+    personal is checked after rendering (_shareable): no CSRF token used, no cookie set.
+    """
+    if request.method != "GET" or request.user.is_authenticated or len(messages.get_messages(request)):
+        return None
+    return public_key("finder-page", _is_partial(request), request.get_full_path())
+
+
+def _shareable(request, response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    )
 
 
 # --- Public: station page and poster ---------------------------------------------------------------------

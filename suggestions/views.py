@@ -1,7 +1,539 @@
-"""Public and staff pages of the suggestions app (owned by the suggestions work)."""
+"""Pages of the suggestions app: the public form and tracking page, the staff work queue and triage, the
+unit's queue, the delegate's own suggestions, statistics and the register export.
 
-from django.http import HttpResponse
+Reads go through suggestions.selectors, writes through suggestions.services; a DomainError from a service
+becomes a message on the page (or, uncaught, a 4xx page via liaison.middleware).
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from liaison import ratelimit
+from liaison.errors import DomainError
+from stations.models import Area, Delegate, Station
+from stations.qr import qr_svg
+
+from . import exports, selectors, services, stats
+from .conf import conf
+from .forms import (
+    DecisionForm,
+    DelegateSuggestionForm,
+    ExtensionForm,
+    LookupForm,
+    MergeForm,
+    QueueFilterForm,
+    RatingForm,
+    ReasonForm,
+    ReferForm,
+    ReplyForm,
+    StaffIntakeForm,
+    StatsForm,
+    SuggestionForm,
+)
+from .models import Referral, Suggestion, normalise_code
+from .privacy import masked_contact
+from .timeline import public_events
+
+PAGE_SIZE = 20
+
+
+def _error(request, status: int, title: str, message: str = ""):
+    return render(
+        request, "error.html", {"status": status, "title": title, "message": message}, status=status
+    )
+
+
+def _role_required(check):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not check(request.user):
+                return _error(request, 403, _("无权访问"))
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+staff_required = _role_required(lambda u: u.is_area_staff)
+unit_required = _role_required(lambda u: u.is_unit_user)
+delegate_required = _role_required(lambda u: u.is_delegate_user)
+
+
+def _domain_error(request, exc: DomainError) -> None:
+    msg = exc.message
+    if isinstance(msg, dict):
+        msg = "；".join(str(m) for v in msg.values() for m in (v if isinstance(v, list) else [v]))
+    messages.error(request, str(msg))
+
+
+def _rate_limited(request, scope: str):
+    wait = ratelimit.hit(scope, ratelimit.client_ip(request))
+    if wait is None:
+        return None
+    return render(
+        request, "suggestions/rate_limited.html", {"wait_minutes": max(1, round(wait / 60))}, status=429
+    )
+
+
+# --- public: the form --------------------------------------------------------------------------------------
+def _addressee(request) -> dict:
+    """`?station=ID`, `?delegate=ID` or `?area=CODE` from station and delegate pages."""
+    out: dict = {"station": None, "delegate": None, "area": None}
+    src = request.POST if request.method == "POST" else request.GET
+    station_id, delegate_id, code = (
+        src.get("station"),
+        src.get("delegate"),
+        src.get("area_code") or (request.GET.get("area")),
+    )
+    if station_id and station_id.isdigit():
+        out["station"] = Station.objects.select_related("area").filter(pk=station_id, is_active=True).first()
+    if delegate_id and delegate_id.isdigit():
+        out["delegate"] = (
+            Delegate.objects.select_related("area").filter(pk=delegate_id, is_active=True).first()
+        )
+    if code and code.isdigit():
+        out["area"] = Area.objects.filter(code=code).first()
+    return out
 
 
 def suggestion_new(request):
-    return HttpResponse(status=501)
+    """The public form (phone-friendly): title, content, category, optional contact, up to three photos."""
+    to = _addressee(request)
+    addressed = bool(to["station"] or to["delegate"])
+    initial = {"area": to["area"].code} if to["area"] else {}
+    if request.method == "POST":
+        limited = _rate_limited(request, "suggestion")
+        if limited:
+            return limited
+        form = SuggestionForm(request.POST, request.FILES, addressed=addressed)
+        if form.is_valid():
+            d = form.cleaned_data
+            if d.get("website"):
+                return _error(request, 400, _("提交被拒绝"))
+            try:
+                s = services.suggestion_submit(
+                    title=d["title"],
+                    content=d["content"],
+                    category=d["category"],
+                    area=d.get("area"),
+                    station=to["station"],
+                    delegate=to["delegate"],
+                    submitter_name=d["name"],
+                    submitter_phone=d["phone"],
+                    submitter_email=d["email"],
+                    photos=d["photos"] or [],
+                )
+            except DomainError as exc:
+                _domain_error(request, exc)
+            else:
+                return redirect("suggestion-submitted", code=s.tracking_code)
+        status = 400
+    else:
+        form = SuggestionForm(initial=initial, addressed=addressed)
+        status = 200
+    return render(request, "suggestions/form.html", {"form": form, "to": to}, status=status)
+
+
+def suggestion_submitted(request, code: str):
+    s = get_object_or_404(
+        Suggestion.objects.only("id", "tracking_code", "title"), tracking_code=normalise_code(code)
+    )
+    url = request.build_absolute_uri(reverse("suggestion-track", args=[s.tracking_code]))
+    return render(
+        request,
+        "suggestions/submitted.html",
+        {"s": s, "track_url": url, "qr": qr_svg(url, title=_("查询办理进度"))},
+    )
+
+
+# --- public: tracking --------------------------------------------------------------------------------------
+def track_lookup(request):
+    form = LookupForm(request.GET or None)
+    if form.is_valid():
+        return redirect("suggestion-track", code=normalise_code(form.cleaned_data["code"]))
+    return render(request, "suggestions/lookup.html", {"form": form})
+
+
+def track(request, code: str):
+    """The public tracking page: timeline and replies (three queries), a rating form when replied."""
+    s = selectors.tracking(code)
+    if s is None:
+        return render(
+            request,
+            "suggestions/lookup.html",
+            {"form": LookupForm(initial={"code": code}), "not_found": True},
+            status=404,
+        )
+    form = RatingForm()
+    if request.method == "POST":
+        limited = _rate_limited(request, "rating")
+        if limited:
+            return limited
+        form = RatingForm(request.POST)
+        if form.is_valid():
+            try:
+                services.suggestion_rate(suggestion_id=s.pk, **form.cleaned_data)
+            except DomainError as exc:
+                _domain_error(request, exc)
+                return redirect("suggestion-track", code=s.tracking_code)
+            messages.success(request, _("感谢您的评价。"))
+            return redirect("suggestion-track", code=s.tracking_code)
+    return render(
+        request,
+        "suggestions/track.html",
+        {"s": s, "events": public_events(s.events.all()), "replies": list(s.replies.all()), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- staff: queue, triage, referral ------------------------------------------------------------------------
+@staff_required
+def staff_queue(request):
+    """Oldest first. Queries: the filter form's area and station choices, count, the page (area and station
+    joined), the calendar overrides (lights)."""
+    form = QueueFilterForm(request.GET or None, root_path=request.user.area_path or "")
+    f = selectors.QueueFilters(open_only=True)
+    if form.is_valid():
+        d = form.cleaned_data
+        status = d.get("status") or ""
+        f.status = "" if status in ("", "all") else status
+        f.open_only = status == ""
+        f.category, f.channel, f.q = d.get("category") or "", d.get("channel") or "", d.get("q") or ""
+        f.station = d.get("station")
+        f.area = d.get("area")
+        f.overdue = True if d.get("overdue") else None
+        f.key = True if d.get("key") else None
+    qs = selectors.staff_queue(request.user, f)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    items = selectors.with_lights(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "suggestions/staff_queue.html",
+        {"form": form, "page_obj": page, "items": items, "query": query.urlencode()},
+    )
+
+
+def _staff_suggestion(request, pk: int) -> Suggestion:
+    return get_object_or_404(selectors.suggestions_for_staff(request.user), pk=pk)
+
+
+@staff_required
+def staff_detail(request, pk: int):
+    s = get_object_or_404(selectors.suggestion_detail(selectors.suggestions_for_staff(request.user)), pk=pk)
+    selectors.with_lights([s])
+    units = selectors.units_for_staff(request.user)
+    replies = list(s.replies.all())
+    referrals = list(s.referrals.all())
+    for r in referrals:
+        r.the_reply = next((x for x in replies if x.referral_id == r.pk), None)
+    similar = selectors.similar_open(s) if s.status in ("submitted", "accepted") else []
+    return render(
+        request,
+        "suggestions/staff_detail.html",
+        {
+            "s": s,
+            "contact": masked_contact(s),
+            "referrals": referrals,
+            "events": list(s.events.all()),
+            "public_events": {e.pk for e in s.events.all() if e.public},
+            "similar": similar,
+            "refer_form": ReferForm(units=units),
+            "reject_form": ReasonForm(),
+            "merge_form": MergeForm(),
+            "can_refer": s.status in Suggestion.REFERABLE_STATUSES,
+            "can_triage": s.status == Suggestion.Status.SUBMITTED,
+            "can_merge": s.status in ("submitted", "accepted"),
+        },
+    )
+
+
+@staff_required
+def staff_contact(request, pk: int):
+    """The full contact details, for staff of this area only; every view is logged on the timeline."""
+    s = _staff_suggestion(request, pk)
+    services.suggestion_contact_viewed(suggestion=s, actor=request.user)
+    return render(request, "suggestions/staff_contact.html", {"s": s})
+
+
+@staff_required
+@require_POST
+def staff_action(request, pk: int, action: str):
+    s = _staff_suggestion(request, pk)
+    user = request.user
+    try:
+        if action == "accept":
+            services.suggestion_accept(suggestion_id=s.pk, actor=user)
+            messages.success(request, _("已受理。"))
+        elif action == "reject":
+            form = ReasonForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("请填写不予受理的理由。"))
+            else:
+                services.suggestion_reject(suggestion_id=s.pk, reason=form.cleaned_data["reason"], actor=user)
+                messages.success(request, _("已不予受理。"))
+        elif action in ("key", "unkey"):
+            services.suggestion_mark_key(suggestion_id=s.pk, is_key=action == "key", actor=user)
+        elif action == "merge":
+            form = MergeForm(request.POST)
+            original = None
+            if form.is_valid():
+                raw = form.cleaned_data["into"].strip()
+                scoped = selectors.suggestions_for_staff(user)
+                original = (
+                    scoped.filter(pk=int(raw)).first()
+                    if raw.isdigit()
+                    else scoped.filter(tracking_code=normalise_code(raw)).first()
+                )
+            if original is None:
+                messages.error(request, _("找不到要合并到的意见建议。"))
+            else:
+                services.suggestion_merge(suggestion_id=s.pk, into_id=original.pk, actor=user)
+                messages.success(request, _("已合并。"))
+        elif action == "refer":
+            form = ReferForm(request.POST, units=selectors.units_for_staff(user))
+            if not form.is_valid():
+                messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+            else:
+                d = form.cleaned_data
+                services.suggestion_refer(
+                    suggestion_id=s.pk,
+                    lead_unit=d["lead_unit"],
+                    assisting_units=list(d["assisting_units"]),
+                    due_workdays=d["due_workdays"],
+                    actor=user,
+                )
+                messages.success(request, _("已转办。"))
+        else:
+            return _error(request, 404, _("页面不存在"))
+    except DomainError as exc:
+        _domain_error(request, exc)
+    return redirect("suggestions-staff-detail", pk=s.pk)
+
+
+@staff_required
+def staff_new(request):
+    """Staff enter a letter, a visit or a hotline call on someone's behalf."""
+    root = request.user.area_path or ""
+    if request.method == "POST":
+        form = StaffIntakeForm(request.POST, request.FILES, area_root=root)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                s = services.suggestion_submit(
+                    title=d["title"],
+                    content=d["content"],
+                    category=d["category"],
+                    channel=d["channel"],
+                    area=d["area"],
+                    submitter_name=d["name"],
+                    submitter_phone=d["phone"],
+                    submitter_email=d["email"],
+                    photos=d["photos"] or [],
+                    actor=request.user,
+                )
+            except DomainError as exc:
+                _domain_error(request, exc)
+            else:
+                messages.success(request, _("已登记，查询码 %(code)s。") % {"code": s.tracking_code})
+                return redirect("suggestions-staff-detail", pk=s.pk)
+    else:
+        form = StaffIntakeForm(area_root=root)
+    return render(request, "suggestions/staff_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@staff_required
+def staff_returned(request):
+    """Returned referrals (退单) waiting for review: re-refer (改派) from the suggestion, or acknowledge."""
+    if request.method == "POST":
+        ref = get_object_or_404(selectors.referrals_for(request.user), pk=request.POST.get("referral") or 0)
+        try:
+            services.referral_return_review(referral_id=ref.pk, actor=request.user)
+        except DomainError as exc:
+            _domain_error(request, exc)
+        return redirect("suggestions-returned")
+    page = Paginator(selectors.returned_referrals(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "suggestions/staff_returned.html", {"page_obj": page})
+
+
+@staff_required
+def staff_extensions(request):
+    if request.method == "POST":
+        ext = get_object_or_404(selectors.extensions_for(request.user), pk=request.POST.get("extension") or 0)
+        form = DecisionForm(request.POST)
+        note = form.cleaned_data["note"] if form.is_valid() else ""
+        try:
+            if request.POST.get("decision") == "grant":
+                services.extension_grant(extension_id=ext.pk, actor=request.user, note=note)
+                messages.success(request, _("已同意延期。"))
+            else:
+                services.extension_refuse(extension_id=ext.pk, actor=request.user, note=note)
+                messages.success(request, _("已不同意延期。"))
+        except DomainError as exc:
+            _domain_error(request, exc)
+        return redirect("suggestions-extensions")
+    page = Paginator(selectors.pending_extensions(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "suggestions/staff_extensions.html", {"page_obj": page, "form": DecisionForm()})
+
+
+# --- staff: statistics and the register --------------------------------------------------------------------
+def _stats_scope(request):
+    form = StatsForm(request.GET or None, root_path=request.user.area_path or "")
+    area, period = request.user.area, stats.Period.default()
+    if form.is_valid():
+        d = form.cleaned_data
+        if d.get("area"):
+            chosen = Area.objects.filter(code=d["area"]).first()
+            if chosen is not None and chosen.path.startswith(request.user.area_path or ""):
+                area = chosen
+        period = stats.Period(d.get("start") or period.start, d.get("end") or period.end)
+    return form, area, period
+
+
+@staff_required
+def staff_stats(request):
+    form, area, period = _stats_scope(request)
+    data = stats.dashboard_cached(area, period)
+
+    def bars(rows, key="received"):
+        top = max([r[key] for r in rows] or [0]) or 1
+        for r in rows:
+            r["pct"] = round(100 * r[key] / top, 1)
+        return rows
+
+    for k in ("by_month", "by_category", "by_channel", "by_station"):
+        bars(data[k])
+    bars(data["by_unit"], "referrals")
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "suggestions/staff_stats.html",
+        {"form": form, "d": data, "query": query, "stats_minutes": max(1, conf.STATS_CACHE_SECONDS // 60)},
+    )
+
+
+@staff_required
+def staff_export(request, kind: str):
+    if kind not in ("xlsx", "csv"):
+        return _error(request, 404, _("页面不存在"))
+    _form, area, period = _stats_scope(request)
+    return exports.response(area, period, kind)
+
+
+# --- units -------------------------------------------------------------------------------------------------
+@unit_required
+def unit_queue(request):
+    """Referrals to the user's unit, due soonest first. Queries: count and the page (joined)."""
+    show = request.GET.get("show", "")
+    qs = selectors.unit_queue(request.user, open_only=show != "all")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "suggestions/unit_queue.html", {"page_obj": page, "show": show})
+
+
+@unit_required
+def unit_detail(request, pk: int):
+    ref = get_object_or_404(
+        selectors.referrals_for(request.user)
+        .select_related("suggestion__area", "suggestion__station", "unit")
+        .prefetch_related("extensions", "suggestion__photos"),
+        pk=pk,
+    )
+    s = ref.suggestion
+    forms = {"reply": ReplyForm(), "return": ReasonForm(), "extension": ExtensionForm()}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "accept":
+                services.referral_accept(referral_id=ref.pk, actor=request.user)
+                messages.success(request, _("已签收。"))
+            elif action == "reply":
+                forms["reply"] = form = ReplyForm(request.POST)
+                if form.is_valid():
+                    services.referral_reply(referral_id=ref.pk, actor=request.user, **form.cleaned_data)
+                    messages.success(request, _("已答复。"))
+                    return redirect("suggestions-unit-detail", pk=ref.pk)
+            elif action == "return":
+                forms["return"] = form = ReasonForm(request.POST)
+                if form.is_valid():
+                    services.referral_return(
+                        referral_id=ref.pk, reason=form.cleaned_data["reason"], actor=request.user
+                    )
+                    messages.success(request, _("已退回。"))
+                    return redirect("suggestions-unit-queue")
+            elif action == "extension":
+                forms["extension"] = form = ExtensionForm(request.POST)
+                if form.is_valid():
+                    services.extension_request(referral_id=ref.pk, actor=request.user, **form.cleaned_data)
+                    messages.success(request, _("延期申请已提交。"))
+                    return redirect("suggestions-unit-detail", pk=ref.pk)
+            if action == "accept":
+                return redirect("suggestions-unit-detail", pk=ref.pk)
+        except DomainError as exc:
+            _domain_error(request, exc)
+            return redirect("suggestions-unit-detail", pk=ref.pk)
+    others = list(
+        Referral.objects.filter(suggestion=s, round=ref.round).exclude(pk=ref.pk).select_related("unit")
+    )
+    return render(
+        request,
+        "suggestions/unit_detail.html",
+        {
+            "ref": ref,
+            "s": s,
+            "contact": masked_contact(s),
+            "others": others,
+            "reply": getattr(ref, "reply", None) if ref.status == Referral.Status.REPLIED else None,
+            "forms": forms,
+            "is_open": ref.status in Referral.OPEN_STATUSES,
+        },
+    )
+
+
+# --- delegates ---------------------------------------------------------------------------------------------
+@delegate_required
+def mine(request):
+    page = Paginator(selectors.delegate_suggestions(request.user.delegate_id), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "suggestions/mine.html", {"page_obj": page})
+
+
+@delegate_required
+def mine_new(request):
+    """A delegate raises a suggestion of their own (channel `delegate`: 3 months to answer by default)."""
+    delegate = request.user.delegate
+    if request.method == "POST":
+        form = DelegateSuggestionForm(request.POST, request.FILES)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                s = services.suggestion_submit(
+                    title=d["title"],
+                    content=d["content"],
+                    category=d["category"],
+                    channel=Suggestion.Channel.DELEGATE,
+                    area=d.get("area"),
+                    raised_by_delegate=delegate,
+                    photos=d["photos"] or [],
+                    actor=request.user,
+                )
+            except DomainError as exc:
+                _domain_error(request, exc)
+            else:
+                messages.success(request, _("已提交，查询码 %(code)s。") % {"code": s.tracking_code})
+                return redirect("suggestions-mine")
+    else:
+        form = DelegateSuggestionForm()
+    return render(request, "suggestions/mine_new.html", {"form": form}, status=400 if form.errors else 200)

@@ -5,3 +5,40 @@ from django.utils.translation import gettext_lazy as _
 class SupervisionConfig(AppConfig):
     name = "supervision"
     verbose_name = _("监督")
+
+    def workspace_links(self, user) -> list[tuple[str, str]]:
+        """Links for the workspace hub (see stations.views.workspace_links)."""
+        from django.urls import reverse
+
+        links: list[tuple[str, str]] = []
+        if getattr(user, "is_area_staff", False) or getattr(user, "is_superuser", False):
+            links += [
+                (_("监督工作台（议题、活动、逾期整改）"), reverse("supervision:staff-workspace")),
+                (_("监督活动管理"), reverse("admin:supervision_activity_changelist")),
+                (_("满意度测评"), reverse("admin:supervision_assessment_changelist")),
+            ]
+        if getattr(user, "is_portal_admin", False):
+            links.append((_("监督议题征集"), reverse("admin:supervision_collectionwindow_changelist")))
+        if getattr(user, "is_unit_user", False):
+            links.append((_("监督事项（询问、审议意见、整改）"), reverse("supervision:unit-workspace")))
+        if getattr(user, "is_delegate_user", False):
+            from .models import Assessment
+
+            open_ = Assessment.objects.filter(status=Assessment.Status.OPEN, roll=user.delegate_id).order_by(
+                "id"
+            )
+            for a in open_[:5]:
+                links.append(
+                    (
+                        _("参加测评：%(title)s") % {"title": a.title},
+                        reverse("supervision:assessment-vote", args=[a.pk]),
+                    )
+                )
+        links.append((_("人大监督（公开）"), reverse("supervision:index")))
+        return links
+
+    def seed_demo(self, stdout) -> None:
+        from .demo import seed
+
+        made = seed()
+        stdout.write(f"supervision: {made} demo topics" if made else "supervision: demo data present")

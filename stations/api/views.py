@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -9,7 +10,30 @@ from rest_framework.views import APIView
 from liaison.api import AtomicRateThrottle
 
 from .. import selectors, services
+from ..cache import TIMEOUT, public_key
 from . import filters, serializers
+
+
+class PublicCacheMixin:
+    """Serve a public GET from the cache: the serialized `response.data`, not the rendered response.
+
+    The key is the absolute URL (the paginator's next/previous links carry scheme and host) with the query
+    parameters sorted, plus the language, today's date and the network version (stations/cache.py), so any
+    write to the network is visible at once. Only 200 responses are stored: an invalid filter or an unknown
+    id is computed (and refused) afresh every time. Content negotiation and rendering still run per request.
+    For public, anonymous data only: nothing in these responses depends on who asks.
+    """
+
+    def get(self, request, *args, **kwargs):
+        query = sorted((k, v) for k, values in request.query_params.lists() for v in values)
+        key = public_key("stations-api", request.scheme, request.get_host(), request.path, query)
+        data = cache.get(key)
+        if data is not None:
+            return Response(data)
+        response = super().get(request, *args, **kwargs)
+        if response.status_code == status.HTTP_200_OK:
+            cache.set(key, response.data, TIMEOUT)
+        return response
 
 
 class IsAreaStaff(BasePermission):
@@ -21,7 +45,7 @@ class IsAreaStaff(BasePermission):
         return bool(user and user.is_authenticated and (user.is_area_staff or user.is_superuser))
 
 
-class AreaListView(generics.ListAPIView):
+class AreaListView(PublicCacheMixin, generics.ListAPIView):
     """Areas, drilled down with `?parent=CODE`."""
 
     permission_classes = [AllowAny]
@@ -32,7 +56,7 @@ class AreaListView(generics.ListAPIView):
         return selectors.area_list().order_by("code")
 
 
-class StationListView(generics.ListAPIView):
+class StationListView(PublicCacheMixin, generics.ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = serializers.StationSerializer
     filterset_class = filters.StationFilter
@@ -41,7 +65,7 @@ class StationListView(generics.ListAPIView):
         return selectors.station_list().order_by("area__code", "name", "id")
 
 
-class StationDetailView(generics.RetrieveAPIView):
+class StationDetailView(PublicCacheMixin, generics.RetrieveAPIView):
     permission_classes = [AllowAny]
     serializer_class = serializers.StationSerializer
 
@@ -49,7 +73,7 @@ class StationDetailView(generics.RetrieveAPIView):
         return selectors.station_list()
 
 
-class DelegateListView(generics.ListAPIView):
+class DelegateListView(PublicCacheMixin, generics.ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = serializers.DelegateSerializer
     filterset_class = filters.DelegateFilter
@@ -58,7 +82,7 @@ class DelegateListView(generics.ListAPIView):
         return selectors.delegate_list().order_by("name", "id")
 
 
-class DelegateDetailView(generics.RetrieveAPIView):
+class DelegateDetailView(PublicCacheMixin, generics.RetrieveAPIView):
     permission_classes = [AllowAny]
     serializer_class = serializers.DelegateSerializer
 

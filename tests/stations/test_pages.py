@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -89,6 +90,7 @@ def _stations_with_schedules(area, n):
 
 
 def _count_queries(client, url, params) -> int:
+    cache.clear()  # count the queries of a full render, not of a cache hit (tests/stations/test_cache.py)
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url, params).status_code == 200
     return len(ctx.captured_queries)

@@ -20,6 +20,8 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class MeSerializer(serializers.Serializer):
+    """The shape of `me/` for the schema; MeView builds the same dict directly (see me_data)."""
+
     username = serializers.CharField()
     name = serializers.SerializerMethodField()
     roles = serializers.ListField(child=serializers.CharField())
@@ -76,4 +78,22 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request):
-        return Response(MeSerializer(request.user).data)
+        return Response(me_data(request.user))
+
+
+def me_data(user) -> dict:
+    """What MeSerializer(user).data returns, without building serializer fields on every call.
+
+    `me/` is the hottest authenticated read (apps call it on start); the area comes with the token's
+    query (liaison.api.TokenAuthentication selects user__area).
+    """
+    area = user.area if user.area_id else None
+    return {
+        "username": user.username,
+        "name": user.get_full_name() or user.username,
+        "roles": [str(r) for r in user.roles],
+        "area": area.code if area else None,
+        "area_name": area.name if area else None,
+        "delegate": user.delegate_id,
+        "unit": user.unit_id,
+    }

@@ -45,6 +45,7 @@ from django.db import transaction
 
 from liaison.accounts.models import User
 from stations import demo_data as D
+from stations.cache import bump_network_version
 from stations.models import (
     Area,
     Delegate,
@@ -483,6 +484,8 @@ class Command(BaseCommand):
         self._stage("接待日 reception days (62 天)", lambda: (reception_days_generate(days_ahead=62), None))
         with transaction.atomic():
             accounts = self._stage("演示账户 accounts", lambda: self._accounts(password, account_codes))
+        # Rows were bulk-created (no post_save): invalidate the cached public reads (stations/cache.py).
+        bump_network_version()
         for config in [] if no_hooks else apps.get_app_configs():
             hook = getattr(config, "seed_demo", None)
             if callable(hook):

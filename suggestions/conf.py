@@ -1,0 +1,43 @@
+"""Suggestion rules and defaults (DESIGN.md §4). Each is overridable per deployment in settings.
+
+Read through `conf.<NAME>` at call time, so `override_settings` in tests and a changed setting take effect
+without a restart of anything but the process.
+"""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # Accept or reject within this many working days of receipt.
+    "TRIAGE_WORKDAYS": 3,
+    # A unit replies within this many working days of referral.
+    "REPLY_WORKDAYS": 15,
+    # A delegate's formal suggestion (channel `delegate`): 3 months, at most 6 (calendar months).
+    "DELEGATE_REPLY_MONTHS": 3,
+    "DELEGATE_REPLY_MAX_MONTHS": 6,
+    # An extension may push an ordinary referral's due date at most this many working days past the original.
+    "EXTENSION_MAX_WORKDAYS": 15,
+    # The constituent has this many (calendar) days to rate a reply; then it closes by itself.
+    "RATING_DAYS": 15,
+    # The unit is reminded when its due date is this many working days away.
+    "REMINDER_WORKDAYS": 2,
+    # 三色督办: share of the working-day deadline used at which an item turns yellow, then red.
+    "YELLOW_AT": 0.5,
+    "RED_AT": 0.8,
+    # Statistics are computed at most this often per area and period (and warmed by a beat task).
+    "STATS_CACHE_SECONDS": 300,
+    # Limits on public input.
+    "TITLE_MAX": 100,
+    "CONTENT_MAX": 5000,
+    "PHOTO_MAX_BYTES": 5 * 1024 * 1024,
+    "PHOTOS_MAX": 3,
+}
+
+
+class _Conf:
+    def __getattr__(self, name: str):
+        if name not in DEFAULTS:
+            raise AttributeError(name)
+        return getattr(settings, f"SUGGESTION_{name}", DEFAULTS[name])
+
+
+conf = _Conf()

@@ -1,0 +1,287 @@
+"""Reads of suggestions: joins, prefetches, area scoping, the work queues and the 三色督办 lights."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from liaison.accounts.scoping import scope_to_area
+from liaison.workdays import _base_is_workday, _overrides
+from stations.models import Area, HandlingUnit
+
+from . import search
+from .conf import conf
+from .models import ExtensionRequest, Referral, Reply, Suggestion, SuggestionEvent, normalise_code
+
+S = Suggestion.Status
+
+
+# --- scoping -----------------------------------------------------------------------------------------------
+def suggestions_for_staff(user) -> QuerySet[Suggestion]:
+    """Suggestions in the user's area subtree; none for anyone who is not area staff."""
+    return scope_to_area(Suggestion.objects.all(), user, "area")
+
+
+def referrals_for(user) -> QuerySet[Referral]:
+    """A unit user sees its own unit's referrals; staff those of suggestions in their subtree."""
+    qs = Referral.objects.all()
+    if getattr(user, "is_unit_user", False):
+        return qs.filter(unit_id=user.unit_id)
+    if getattr(user, "is_area_staff", False) or getattr(user, "is_superuser", False):
+        path = user.area_path
+        if path is None:
+            return qs.none()
+        return qs if path == "" else qs.filter(suggestion__area__path__startswith=path)
+    return qs.none()
+
+
+def units_for_staff(user) -> QuerySet[HandlingUnit]:
+    return scope_to_area(HandlingUnit.objects.filter(is_active=True), user).select_related("area")
+
+
+# --- queues ------------------------------------------------------------------------------------------------
+@dataclass
+class QueueFilters:
+    status: str = ""
+    area: Area | None = None
+    station: int | None = None
+    category: str = ""
+    channel: str = ""
+    overdue: bool | None = None
+    key: bool | None = None
+    q: str = ""
+    open_only: bool = False
+    ordering: str = "created_at"
+
+
+ORDERINGS = {
+    "created_at": ("created_at", "id"),
+    "-created_at": ("-created_at", "-id"),
+    "reply_due": ("reply_due", "id"),
+    "triage_due": ("triage_due", "id"),
+}
+
+
+def staff_queue(user, f: QueueFilters) -> QuerySet[Suggestion]:
+    """The staff work queue, oldest first. One query for the page (area and station joined) plus a count."""
+    qs = suggestions_for_staff(user).select_related("area", "station")
+    if f.status:
+        qs = qs.filter(status=f.status)
+    elif f.open_only:
+        qs = qs.filter(status__in=Suggestion.OPEN_STATUSES)
+    if f.area is not None:
+        qs = qs.filter(area__path__startswith=f.area.path)
+    if f.station:
+        qs = qs.filter(station_id=f.station)
+    if f.category:
+        qs = qs.filter(category=f.category)
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    if f.overdue is not None:
+        qs = qs.filter(is_overdue=f.overdue)
+    if f.key is not None:
+        qs = qs.filter(is_key=f.key)
+    if f.q:
+        code = normalise_code(f.q)
+        if len(code) == 10 and code.isalnum() and code.upper() == f.q.strip().upper():
+            qs = qs.filter(Q(tracking_code=code))
+        else:
+            qs = search.filter_text(qs, f.q)
+    return qs.order_by(*ORDERINGS.get(f.ordering, ORDERINGS["created_at"]))
+
+
+def unit_queue(user, *, status: str = "", open_only: bool = True) -> QuerySet[Referral]:
+    """A unit's referrals, due soonest first."""
+    qs = referrals_for(user).select_related("suggestion", "suggestion__area", "unit")
+    if status:
+        qs = qs.filter(status=status)
+    elif open_only:
+        qs = qs.filter(status__in=Referral.OPEN_STATUSES)
+    return qs.order_by("due", "id")
+
+
+def returned_referrals(user) -> QuerySet[Referral]:
+    return (
+        referrals_for(user)
+        .filter(status=Referral.Status.RETURNED, return_reviewed_at=None)
+        .select_related("suggestion", "unit")
+        .order_by("id")
+    )
+
+
+def extensions_for(user) -> QuerySet[ExtensionRequest]:
+    return ExtensionRequest.objects.filter(referral__in=referrals_for(user).values("pk"))
+
+
+def pending_extensions(user) -> QuerySet[ExtensionRequest]:
+    return (
+        extensions_for(user)
+        .filter(status=ExtensionRequest.Status.PENDING)
+        .select_related("referral__unit", "referral__suggestion")
+        .order_by("created_at", "id")
+    )
+
+
+def delegate_suggestions(delegate_id: int) -> QuerySet[Suggestion]:
+    """What a delegate raised or received (addressed to them, or logged at their reception days)."""
+    return (
+        Suggestion.objects.filter(Q(raised_by_delegate_id=delegate_id) | Q(delegate_id=delegate_id))
+        .select_related("area", "station")
+        .order_by("-created_at", "-id")
+    )
+
+
+# --- one suggestion ----------------------------------------------------------------------------------------
+def suggestion_detail(qs: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
+    """Everything the staff detail shows, in a fixed number of queries."""
+    return qs.select_related(
+        "area", "station", "delegate", "raised_by_delegate", "merged_into"
+    ).prefetch_related(
+        Prefetch(
+            "referrals", queryset=Referral.objects.select_related("unit").order_by("round", "role", "id")
+        ),
+        Prefetch("replies", queryset=Reply.objects.select_related("referral__unit").order_by("at", "id")),
+        Prefetch("events", queryset=SuggestionEvent.objects.select_related("actor").order_by("at", "id")),
+        "photos",
+        "ratings",
+    )
+
+
+def tracking(code: str) -> Suggestion | None:
+    """The public view of one suggestion: three queries (the suggestion, its public events, its replies)."""
+    code = normalise_code(code)
+    return (
+        Suggestion.objects.filter(tracking_code=code)
+        .select_related("merged_into")
+        .only(
+            "id",
+            "tracking_code",
+            "title",
+            "status",
+            "category",
+            "created_at",
+            "rating_due",
+            "round",
+            "merged_into__tracking_code",
+        )
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=SuggestionEvent.objects.filter(public=True)
+                .only("id", "suggestion_id", "kind", "at", "data", "public")
+                .order_by("at", "id"),
+            ),
+            Prefetch(
+                "replies",
+                queryset=Reply.objects.select_related("referral__unit")
+                .only(
+                    "id", "suggestion_id", "result", "content", "at", "referral__role", "referral__unit__name"
+                )
+                .order_by("at", "id"),
+            ),
+        )
+        .first()
+    )
+
+
+def similar_open(s: Suggestion, *, limit: int = 5, candidates: int = 200) -> list[tuple[Suggestion, float]]:
+    """The most similar open suggestions in the same area.
+
+    Candidates: those sharing any of the text's keywords (GIN-indexed on PostgreSQL) plus the area's most
+    recent open ones (a paraphrase may share no keyword); two queries. Ranked in Python by the idf-weighted
+    cosine of their token-and-character sets (search.similarity) — at most a few hundred short texts.
+    """
+    base = (
+        Suggestion.objects.filter(area_id=s.area_id, status__in=Suggestion.OPEN_STATUSES)
+        .exclude(pk=s.pk)
+        .only("id", "tracking_code", "title", "content", "status", "created_at", "search_text")
+    )
+    words = search.keywords(f"{s.title}\n{s.content}")
+    pool = (
+        {c.pk: c for c in search.filter_any(base, words).order_by("-created_at")[:candidates]}
+        if words
+        else {}
+    )
+    for c in base.order_by("-created_at")[:100]:
+        pool.setdefault(c.pk, c)
+    mine = search.signature(s.title, s.content, s.search_text)
+    scored = [
+        (c, search.similarity(mine, search.signature(c.title, c.content, c.search_text)))
+        for c in pool.values()
+    ]
+    scored = [x for x in scored if x[1] > 0]
+    scored.sort(key=lambda x: (-x[1], x[0].created_at))
+    return scored[:limit]
+
+
+# --- 三色督办 ----------------------------------------------------------------------------------------------
+class Lights:
+    """Green / yellow / red by the share of the working-day deadline used, for a page of suggestions.
+
+    The calendar's admin overrides for the whole span are read in one query, so a page costs one query
+    whatever its size.
+    """
+
+    def __init__(self, items, today: dt.date | None = None):
+        self.today = today or timezone.localdate()
+        spans = [self._span(s) for s in items]
+        spans = [x for x in spans if x]
+        if spans:
+            lo = min(a for a, _b in spans)
+            hi = max(max(b, self.today) for _a, b in spans)
+            self.overrides = _overrides(lo, hi)
+        else:
+            self.overrides = {}
+        self._cache: dict[dt.date, bool] = {}
+
+    @staticmethod
+    def _span(s) -> tuple[dt.date, dt.date] | None:
+        if s.status == S.SUBMITTED:
+            return timezone.localdate(s.created_at), s.triage_due
+        if s.status == S.REFERRED and s.reply_due and s.referred_at:
+            return timezone.localdate(s.referred_at), s.reply_due
+        return None
+
+    def _is_workday(self, day: dt.date) -> bool:
+        if day not in self._cache:
+            self._cache[day] = self.overrides[day] if day in self.overrides else _base_is_workday(day)
+        return self._cache[day]
+
+    def _workdays(self, a: dt.date, b: dt.date) -> int:
+        count, day = 0, a
+        while day < b:
+            day += dt.timedelta(days=1)
+            if self._is_workday(day):
+                count += 1
+        return count
+
+    def share(self, s) -> float | None:
+        span = self._span(s)
+        if span is None:
+            return None
+        start, due = span
+        if self.today > due:
+            return 1.0 + (self.today - due).days / 100
+        total = max(self._workdays(start, due), 1)
+        return self._workdays(start, min(self.today, due)) / total
+
+    def colour(self, s) -> str:
+        share = self.share(s)
+        if share is None:
+            return ""
+        if share >= 1.0 and self.today > self._span(s)[1]:
+            return "red"
+        if share >= conf.RED_AT:
+            return "red"
+        if share >= conf.YELLOW_AT:
+            return "yellow"
+        return "green"
+
+
+def with_lights(items, today: dt.date | None = None) -> list:
+    items = list(items)
+    lights = Lights(items, today)
+    for s in items:
+        s.light = lights.colour(s)
+    return items

@@ -1,0 +1,19 @@
+"""Thin, idempotent wrappers around supervision services: a second run does nothing new."""
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True)
+def sweep_rectifications() -> tuple[int, int]:
+    """Reminders before rectification deadlines and overdue warnings, each exactly once."""
+    from .services import rectifications_sweep
+
+    return rectifications_sweep()
+
+
+@shared_task(acks_late=True)
+def remind_clue_requests() -> int:
+    """One reminder to delegates who have not yet answered a clue request, on its last working day."""
+    from .services import clue_reminders_sweep
+
+    return clue_reminders_sweep()

@@ -1,0 +1,412 @@
+"""Supervision pages: public (phone-first, no personal data), delegates, the unit and staff workspaces.
+
+Reads go through supervision.selectors, writes through supervision.services. A DomainError raised by a
+service inside a form post is shown on the form; one escaping a view becomes its 4xx page (middleware).
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from liaison import ratelimit
+from liaison.errors import DomainError
+
+from . import selectors, services
+from .forms import (
+    AnswerForm,
+    ClueForm,
+    PhoneForm,
+    ReasonForm,
+    ReportForm,
+    SelectForm,
+    SupportForm,
+    TopicForm,
+    VoteForm,
+)
+from .models import Assessment, AssessmentVote, Question, Rectification, Topic
+
+PAGE_SIZE = 20
+
+
+def _rate_limited(request, wait: int):
+    response = render(request, "stations/rate_limited.html", {"wait_minutes": max(1, wait // 60)}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+# --- public ----------------------------------------------------------------------------------------------
+
+
+def index(request):
+    """Topics open for support, most supported first; open collection windows; recent activities.
+
+    Queries: the topic count and page (area and plan joined), the open windows, the recent activities.
+    """
+    area_code = (request.GET.get("area") or "").strip()
+    if area_code and not (len(area_code) == 12 and area_code.isdigit()):
+        raise Http404
+    topics = selectors.topics_open_for_support(area_code=area_code or None)
+    page_obj = Paginator(topics, PAGE_SIZE).get_page(request.GET.get("page"))
+    ctx = {
+        "page_obj": page_obj,
+        "windows": list(selectors.open_windows()),
+        "activities": list(selectors.activity_list().order_by("-starts_at", "-id")[:10]),
+        "year": timezone.localdate().year,
+        "area_code": area_code,
+    }
+    return render(request, "supervision/index.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+def topic_propose(request):
+    windows = list(selectors.open_windows())
+    areas = [w.area for w in windows]
+    if request.method == "POST":
+        wait = ratelimit.hit("topic", ratelimit.client_ip(request))
+        if wait is not None:
+            return _rate_limited(request, wait)
+        form = TopicForm(request.POST, areas=areas)
+        if form.is_valid():
+            if form.cleaned_data["website"]:  # honeypot: a bot filled the hidden field
+                return render(
+                    request, "error.html", {"status": 400, "title": _("提交未通过校验")}, status=400
+                )
+            area = next(a for a in areas if a.code == form.cleaned_data["area"])
+            user = request.user
+            kind, delegate = Topic.Proposer.PUBLIC, None
+            if user.is_authenticated and user.is_delegate_user:
+                kind, delegate = Topic.Proposer.DELEGATE, user.delegate
+            try:
+                topic = services.topic_propose(
+                    title=form.cleaned_data["title"],
+                    description=form.cleaned_data["description"],
+                    area=area,
+                    proposer_kind=kind,
+                    delegate=delegate,
+                    actor=user if user.is_authenticated else None,
+                )
+            except DomainError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                messages.success(request, _("议题已提交，感谢您的参与！"))
+                return redirect("supervision:topic", topic.pk)
+    else:
+        form = TopicForm(areas=areas)
+    return render(request, "supervision/topic_propose.html", {"form": form, "windows": windows})
+
+
+def _public_topic(pk: int) -> Topic:
+    return get_object_or_404(selectors.topic_detail_public(), pk=pk)
+
+
+def topic_detail(request, pk):
+    topic = _public_topic(pk)
+    return render(
+        request, "supervision/topic_detail.html", {"topic": topic, "form": PhoneForm(), "step": "phone"}
+    )
+
+
+@require_POST
+def topic_support(request, pk):
+    """Two steps on one form: `action=code` sends the SMS code, `action=support` confirms with it.
+
+    With htmx only the support box is swapped; without JavaScript the whole page is rendered again.
+    """
+    topic = _public_topic(pk)
+    action = request.POST.get("action")
+    ctx = {"topic": topic}
+    status = 200
+    if action == "code":
+        form = PhoneForm(request.POST)
+        ctx.update(step="phone", form=form)
+        if form.is_valid():
+            wait = ratelimit.hit("sms_code_client", ratelimit.client_ip(request))
+            if wait is not None:
+                form.add_error(None, _("获取验证码太频繁，请稍后再试。"))
+                status = 429
+            else:
+                try:
+                    services.sms_code_request(phone=form.cleaned_data["phone"])
+                except DomainError as exc:
+                    form.add_error(None, str(exc.message))
+                    status = exc.status_code
+                else:
+                    ctx.update(step="code", form=SupportForm(initial={"phone": form.cleaned_data["phone"]}))
+    elif action == "support":
+        form = SupportForm(request.POST)
+        ctx.update(step="code", form=form)
+        if form.is_valid():
+            wait = ratelimit.hit("support", ratelimit.client_ip(request))
+            if wait is not None:
+                return _rate_limited(request, wait)
+            try:
+                supports = services.topic_support(topic_id=topic.pk, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(None, str(exc.message))
+                status = exc.status_code
+            else:
+                topic.supports_count = supports
+                ctx.update(step="done", supports=supports)
+    else:
+        return render(request, "error.html", {"status": 400, "title": _("请求有误")}, status=400)
+    template = "supervision/_support_box.html" if request.htmx else "supervision/topic_detail.html"
+    return render(request, template, ctx, status=status)
+
+
+def plan_public(request, year):
+    plans = list(selectors.plans_for_year(year))
+    return render(request, "supervision/plan.html", {"plans": plans, "year": year})
+
+
+def activity_public(request, pk):
+    activity = selectors.activity_public_record(pk)
+    if activity is None:
+        raise Http404
+    questions = list(activity.questions.all())
+    top = [q for q in questions if q.parent_id is None]
+    children: dict[int, list[Question]] = {}
+    for q in questions:
+        if q.parent_id:
+            children.setdefault(q.parent_id, []).append(q)
+    ctx = {"activity": activity, "threads": [(q, children.get(q.pk, [])) for q in top]}
+    return render(request, "supervision/activity.html", ctx)
+
+
+# --- delegates -------------------------------------------------------------------------------------------
+
+
+def _delegate_required(view):
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_delegate_user:
+            raise PermissionDenied(_("仅限人大代表使用。"))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_delegate_required
+@require_http_methods(["GET", "POST"])
+def assessment_vote(request, pk):
+    delegate = request.user.delegate
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("unit", "activity").filter(roll=delegate), pk=pk
+    )
+    voted = AssessmentVote.objects.filter(assessment=assessment, delegate=delegate).first()
+    form = VoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            voted = services.assessment_vote(
+                assessment_id=assessment.pk, delegate=delegate, choice=form.cleaned_data["choice"]
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("投票成功，感谢参与。"))
+            return redirect("supervision:assessment-vote", assessment.pk)
+    return render(
+        request, "supervision/assessment_vote.html", {"assessment": assessment, "form": form, "voted": voted}
+    )
+
+
+@_delegate_required
+@require_http_methods(["GET", "POST"])
+def clue_submit(request, pk):
+    cr = get_object_or_404(selectors.clue_requests_for_delegate(request.user.delegate), pk=pk)
+    form = ClueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.clue_submit(request_id=cr.pk, delegate=request.user.delegate, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("线索已提交，谢谢。"))
+            return redirect("supervision:clue-submit", cr.pk)
+    mine = list(cr.clues.filter(delegate=request.user.delegate))
+    return render(request, "supervision/clue_submit.html", {"request_obj": cr, "form": form, "mine": mine})
+
+
+# --- unit workspace --------------------------------------------------------------------------------------
+
+
+def _unit_required(view):
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_unit_user:
+            raise PermissionDenied(_("仅限承办单位用户使用。"))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_unit_required
+def unit_workspace(request):
+    """Questions, opinions and rectifications addressed to my unit, due soonest first (one query each)."""
+    user = request.user
+    ctx = {
+        "questions": list(
+            selectors.questions_for(user).filter(status=Question.Status.OPEN).order_by("due", "id")[:100]
+        ),
+        "rectifications": list(
+            selectors.rectifications_for(user)
+            .exclude(status=Rectification.Status.ACCEPTED)
+            .order_by("due", "id")[:100]
+        ),
+        "opinions": list(selectors.opinions_for(user).order_by("-issued_at")[:50]),
+    }
+    return render(request, "supervision/unit_workspace.html", ctx)
+
+
+@_unit_required
+@require_http_methods(["GET", "POST"])
+def unit_rectification(request, pk):
+    r = get_object_or_404(selectors.rectifications_for(request.user).prefetch_related("events"), pk=pk)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rectification_report(
+                rectification_id=r.pk,
+                unit=request.user.unit,
+                content=form.cleaned_data["content"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("整改报告已报送。"))
+            return redirect("supervision:unit-rectification", r.pk)
+    return render(request, "supervision/rectification.html", {"r": r, "report_form": form, "as_unit": True})
+
+
+@_unit_required
+@require_http_methods(["GET", "POST"])
+def unit_question(request, pk):
+    q = get_object_or_404(selectors.questions_for(request.user), pk=pk)
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_answer(
+                question_id=q.pk, unit=request.user.unit, actor=request.user, **form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("答复已提交。"))
+            return redirect("supervision:unit-workspace")
+    return render(request, "supervision/question.html", {"q": q, "form": form})
+
+
+# --- staff workspace -------------------------------------------------------------------------------------
+
+
+def _staff_required(view):
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not (request.user.is_area_staff or request.user.is_superuser):
+            raise PermissionDenied(_("仅限人大或联络站工作人员使用。"))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_staff_required
+def staff_workspace(request):
+    """The plan, topics to screen, activities, rectifications awaiting acceptance and overdue ones — all within
+    the user's area subtree, one query per list."""
+    user = request.user
+    year = timezone.localdate().year
+    ctx = {
+        "year": year,
+        "topics": list(
+            selectors.topics_for_staff(user)
+            .filter(status=Topic.Status.PROPOSED)
+            .order_by("-supports_count", "id")[:50]
+        ),
+        "planned": list(
+            selectors.topics_for_staff(user)
+            .filter(plan__year=year)
+            .prefetch_related(Prefetch("activities"))
+            .order_by("-supports_count", "id")[:50]
+        ),
+        "activities": list(selectors.activities_for_staff(user).order_by("-starts_at", "-id")[:30]),
+        "reported": list(
+            selectors.rectifications_for(user)
+            .filter(status=Rectification.Status.REPORTED)
+            .order_by("due", "id")[:50]
+        ),
+        "overdue": list(selectors.overdue_rectifications_for(user)[:50]),
+        "select_form": SelectForm(initial={"year": year}),
+    }
+    return render(request, "supervision/staff_workspace.html", ctx)
+
+
+@_staff_required
+@require_POST
+def staff_topic(request, pk):
+    topic = get_object_or_404(selectors.topics_for_staff(request.user), pk=pk)
+    action = request.POST.get("action")
+    try:
+        if action == "select":
+            form = SelectForm(request.POST)
+            if not form.is_valid():
+                raise services.ValidationFailed(_("年度不正确。"))
+            services.topic_select(topic_id=topic.pk, year=form.cleaned_data["year"], actor=request.user)
+            messages.success(request, _("议题已列入年度监督计划。"))
+        elif action == "decline":
+            form = ReasonForm(request.POST)
+            if not form.is_valid():
+                raise services.ValidationFailed(_("请填写未采纳理由。"))
+            services.topic_decline(topic_id=topic.pk, reason=form.cleaned_data["reason"], actor=request.user)
+            messages.success(request, _("议题已标记为未采纳。"))
+        else:
+            raise services.ValidationFailed(_("请求有误"))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("supervision:staff-workspace")
+
+
+@_staff_required
+@require_http_methods(["GET", "POST"])
+def staff_rectification(request, pk):
+    r = get_object_or_404(selectors.rectifications_for(request.user).prefetch_related("events"), pk=pk)
+    return_form = ReasonForm(request.POST or None) if request.POST.get("action") == "return" else ReasonForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "accept":
+                services.rectification_accept(rectification_id=r.pk, actor=request.user)
+                messages.success(request, _("整改已验收。"))
+                return redirect("supervision:staff-rectification", r.pk)
+            if action == "return" and return_form.is_valid():
+                services.rectification_return(
+                    rectification_id=r.pk, reason=return_form.cleaned_data["reason"], actor=request.user
+                )
+                messages.success(request, _("已退回重新整改。"))
+                return redirect("supervision:staff-rectification", r.pk)
+            if action == "follow_up":
+                activity = services.rectification_schedule_follow_up(
+                    rectification_id=r.pk, actor=request.user
+                )
+                messages.success(request, _("已安排回头看：%(title)s") % {"title": activity.title})
+                return redirect("supervision:staff-rectification", r.pk)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+            return redirect("supervision:staff-rectification", r.pk)
+    follow_ups = list(r.follow_up_activities.all())
+    return render(
+        request,
+        "supervision/rectification.html",
+        {"r": r, "return_form": return_form, "as_staff": True, "follow_ups": follow_ups},
+    )

@@ -1,0 +1,108 @@
+"""Lists run a fixed number of queries whatever their size."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from suggestions import services
+
+pytestmark = pytest.mark.django_db
+
+
+def _count(fn) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        r = fn()
+        assert r.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _many(make_suggestion, staff, unit, other_unit, n):
+    out = []
+    for i in range(n):
+        s = make_suggestion(title=f"路灯不亮{i}")
+        services.suggestion_accept(suggestion_id=s.pk, actor=staff)
+        services.suggestion_refer(
+            suggestion_id=s.pk, lead_unit=unit, assisting_units=[other_unit], actor=staff
+        )
+        out.append(s)
+    return out
+
+
+def test_staff_list_is_constant(
+    make_suggestion, staff, unit, other_unit, client_for, django_assert_max_num_queries
+):
+    c = client_for(staff)
+    _many(make_suggestion, staff, unit, other_unit, 2)
+    small = _count(lambda: c.get("/api/v1/suggestions/"))
+    _many(make_suggestion, staff, unit, other_unit, 12)
+    # count, the page (area and station joined), the calendar overrides for the 三色 lights.
+    with django_assert_max_num_queries(3):
+        r = c.get("/api/v1/suggestions/?page_size=50")
+    assert r.json()["count"] == 14
+    assert _count(lambda: c.get("/api/v1/suggestions/?page_size=50&overdue=false&q=路灯")) == small
+
+
+def test_referral_list_is_constant(
+    make_suggestion, staff, unit, other_unit, unit_user, client_for, django_assert_max_num_queries
+):
+    _many(make_suggestion, staff, unit, other_unit, 3)
+    small_unit = _count(lambda: client_for(unit_user).get("/api/v1/referrals/"))
+    _many(make_suggestion, staff, unit, other_unit, 10)
+    # count and one page with suggestion and unit joined.
+    with django_assert_max_num_queries(2):
+        assert client_for(unit_user).get("/api/v1/referrals/?page_size=100").json()["count"] == 13
+    with django_assert_max_num_queries(2):
+        assert client_for(staff).get("/api/v1/referrals/?page_size=100").json()["count"] == 26
+    assert small_unit == 2
+
+
+def test_tracking_is_three_queries(referred, unit_user, api, django_assert_num_queries):
+    for ref in referred.referrals.all():
+        services.referral_reply(referral_id=ref.pk, result="solved", content="已修", actor=None)
+    # the suggestion (merged_into joined), its public events, its replies (referral and unit joined).
+    with django_assert_num_queries(3):
+        r = api.get(f"/api/v1/track/{referred.tracking_code}/")
+    assert len(r.json()["replies"]) == 2
+    client = Client()
+    with django_assert_num_queries(3):
+        assert client.get(f"/track/{referred.tracking_code}/").status_code == 200
+
+
+def test_staff_detail_is_constant(referred, staff, client_for, django_assert_max_num_queries):
+    # suggestion (+area, station, delegates, merged_into), referrals(+unit), replies(+referral, unit),
+    # events(+actor), photos, ratings, calendar overrides.
+    with django_assert_max_num_queries(7):
+        assert client_for(staff).get(f"/api/v1/suggestions/{referred.pk}/").status_code == 200
+
+
+def test_staff_queue_page_is_constant(make_suggestion, staff, unit, other_unit):
+    c = Client()
+    c.force_login(staff)
+    _many(make_suggestion, staff, unit, other_unit, 2)
+    small = _count(lambda: c.get("/workspace/suggestions/"))
+    _many(make_suggestion, staff, unit, other_unit, 15)
+    assert _count(lambda: c.get("/workspace/suggestions/")) == small
+
+
+def test_unit_queue_page_is_constant(make_suggestion, staff, unit, other_unit, unit_user):
+    c = Client()
+    c.force_login(unit_user)
+    _many(make_suggestion, staff, unit, other_unit, 2)
+    small = _count(lambda: c.get("/workspace/referrals/"))
+    _many(make_suggestion, staff, unit, other_unit, 15)
+    assert _count(lambda: c.get("/workspace/referrals/")) == small
+
+
+def test_stats_query_count_is_fixed(
+    make_suggestion, staff, unit, other_unit, client_for, django_assert_num_queries
+):
+    _many(make_suggestion, staff, unit, other_unit, 5)
+    # totals, by month, category, channel, station, unit.
+    with django_assert_num_queries(6):
+        body = client_for(staff).get("/api/v1/suggestions/stats/").json()
+    assert body["totals"]["received"] == 5 and body["totals"]["referred"] == 5
+    assert body["by_unit"][0]["referrals"] == 5
+    # The same area and period again within STATS_CACHE_SECONDS: from the cache, no query.
+    with django_assert_num_queries(0):
+        assert client_for(staff).get("/api/v1/suggestions/stats/").json()["totals"]["received"] == 5

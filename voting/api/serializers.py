@@ -1,0 +1,451 @@
+"""Input and output shapes of the livelihood-project API, kept apart. Public outputs carry no personal data."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from stations.models import Area
+
+from ..models import (
+    Ballot,
+    LivelihoodProject,
+    Milestone,
+    ProgressReport,
+    ProjectProposal,
+    ProposalWindow,
+    Site,
+    Vote,
+)
+
+
+def mask_phone(phone: str) -> str:
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else ("****" if phone else "")
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class AreaCodeField(serializers.Field):
+    """An area by its 12-digit code; `scope_user` in the context limits it to that user's subtree."""
+
+    default_error_messages = {"invalid": _("区划代码须为12位数字。")}
+
+    def to_representation(self, value):
+        return value.code
+
+    def to_internal_value(self, data):
+        code = str(data).strip()
+        if not (len(code) == 12 and code.isdigit()):
+            self.fail("invalid")
+        area = Area.objects.filter(code=code).only("id", "code", "path", "name").first()
+        user = self.context.get("scope_user")
+        if user is not None and area is not None:
+            base = getattr(user, "area_path", None)
+            if base is None or not area.path.startswith(base):
+                area = None  # another area's code reads exactly like an unknown one
+        if area is None:
+            raise serializers.ValidationError(_("未知的区划代码：%(code)s") % {"code": code})
+        return area
+
+
+# --- proposals ------------------------------------------------------------------------------------------------
+class ProposalWindowSerializer(serializers.ModelSerializer):
+    area = serializers.CharField(source="area.code", read_only=True)
+    area_name = serializers.CharField(source="area.name", read_only=True)
+
+    class Meta:
+        model = ProposalWindow
+        fields = ["id", "area", "area_name", "year", "opens_on", "closes_on"]
+
+
+class ProposalWindowCreateSerializer(serializers.Serializer):
+    area = AreaCodeField()
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    opens_on = serializers.DateField()
+    closes_on = serializers.DateField()
+
+
+class ProposalCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=100)
+    description = serializers.CharField(max_length=3000)
+    area = AreaCodeField()
+    rough_cost = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    phone = serializers.RegexField(
+        r"^1\d{10}$",
+        required=False,
+        allow_blank=True,
+        default="",
+        error_messages={"invalid": _("请输入11位手机号码。")},
+    )
+    # Honeypot: people never see this field; a value means a bot, and nothing is saved.
+    website = serializers.CharField(required=False, allow_blank=True, default="", write_only=True)
+
+
+class ProposalCreatedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    status = serializers.CharField()
+
+
+class ProposalPublicSerializer(serializers.ModelSerializer):
+    """What anyone may read: never the proposer's name or phone."""
+
+    area = serializers.CharField(source="area.code", read_only=True)
+    area_name = serializers.CharField(source="area.name", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    proposer_kind_display = serializers.CharField(source="get_proposer_kind_display", read_only=True)
+    merged_into_code = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProjectProposal
+        fields = [
+            "id",
+            "code",
+            "title",
+            "description",
+            "area",
+            "area_name",
+            "rough_cost",
+            "proposer_kind",
+            "proposer_kind_display",
+            "status",
+            "status_display",
+            "decline_reason",
+            "shortlist_note",
+            "merged_into",
+            "merged_into_code",
+            "created_at",
+        ]
+
+    def get_merged_into_code(self, obj) -> str | None:
+        return obj.merged_into.code if obj.merged_into_id else None
+
+
+class ProposalStaffSerializer(ProposalPublicSerializer):
+    """Staff view: the contact, masked (the full number is on the audited staff page)."""
+
+    name = serializers.CharField(read_only=True)
+    phone = serializers.SerializerMethodField()
+    proposer_delegate = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta(ProposalPublicSerializer.Meta):
+        fields = ProposalPublicSerializer.Meta.fields + ["name", "phone", "proposer_delegate", "screened_at"]
+
+    def get_phone(self, obj) -> str:
+        return mask_phone(obj.phone)
+
+
+class ProposalNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ProposalReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class ProposalMergeSerializer(serializers.Serializer):
+    into = serializers.IntegerField(min_value=1)
+
+
+class VotingStatusSerializer(serializers.Serializer):
+    status = serializers.CharField()
+
+
+# --- ballots --------------------------------------------------------------------------------------------------
+class BallotCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    area = AreaCodeField()
+    session_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    seats = serializers.IntegerField(min_value=1, max_value=1000)
+    roll = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=100000
+    )
+    candidates = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=500)
+    threshold_basis = serializers.ChoiceField(choices=Ballot.ThresholdBasis.choices, default="roll")
+    secret = serializers.BooleanField(default=True)
+    allow_change = serializers.BooleanField(default=False)
+
+
+class BallotCandidateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    proposal = serializers.IntegerField(source="proposal_id")
+    title = serializers.CharField(source="proposal.title")
+
+
+class BallotSerializer(serializers.ModelSerializer):
+    area = serializers.CharField(source="area.code", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    candidates = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ballot
+        fields = [
+            "id",
+            "title",
+            "area",
+            "session_name",
+            "seats",
+            "threshold_basis",
+            "secret",
+            "allow_change",
+            "status",
+            "status_display",
+            "opened_at",
+            "closed_at",
+            "published_at",
+            "candidates",
+        ]
+
+    @extend_schema_field(BallotCandidateSerializer(many=True))
+    def get_candidates(self, obj):
+        return BallotCandidateSerializer(obj.candidates.all(), many=True).data
+
+
+class BallotChoiceSerializer(serializers.Serializer):
+    candidate = serializers.IntegerField()
+    choice = serializers.CharField(max_length=20)  # checked by the service, so the message names the value
+
+
+class CastSerializer(serializers.Serializer):
+    choices = serializers.ListField(child=BallotChoiceSerializer(), allow_empty=False, max_length=500)
+
+
+class ReceiptSerializer(serializers.Serializer):
+    receipt_code = serializers.CharField()
+    ballot = serializers.IntegerField()
+    ballot_title = serializers.CharField()
+    cast_at = serializers.DateTimeField()
+
+
+class AttendanceSerializer(serializers.Serializer):
+    present = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False)
+
+
+class VotingPersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class BallotTurnoutSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    roll_size = serializers.IntegerField()
+    present = serializers.IntegerField()
+    voted = serializers.IntegerField()
+    voters = VotingPersonSerializer(many=True)
+    not_voted = VotingPersonSerializer(many=True)
+
+
+# "for" is a Python keyword, so the class is built with type() to give the field its API name.
+ResultCandidateSerializer = type(
+    "ResultCandidateSerializer",
+    (serializers.Serializer,),
+    {
+        "id": serializers.IntegerField(),
+        "proposal": serializers.IntegerField(),
+        "title": serializers.CharField(),
+        "for": serializers.IntegerField(),
+        "against": serializers.IntegerField(),
+        "abstain": serializers.IntegerField(),
+        "passed": serializers.BooleanField(),
+        "elected": serializers.BooleanField(),
+        "tied": serializers.BooleanField(),
+    },
+)
+
+
+class BallotResultSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    seats = serializers.IntegerField()
+    threshold_basis = serializers.CharField()
+    roll_size = serializers.IntegerField()
+    present = serializers.IntegerField()
+    voted = serializers.IntegerField()
+    quorum_met = serializers.BooleanField()
+    runoff_needed = serializers.BooleanField()
+    candidates = ResultCandidateSerializer(many=True)
+
+
+# --- projects -------------------------------------------------------------------------------------------------
+class ProjectMilestoneSerializer(serializers.ModelSerializer):
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Milestone
+        fields = ["id", "title", "due", "done_at", "overdue"]
+
+    def get_overdue(self, obj) -> bool:
+        return obj.done_at is None and obj.due < timezone.localdate()
+
+
+class ProjectSiteSerializer(serializers.ModelSerializer):
+    lead_delegates = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Site
+        fields = ["id", "name", "latitude", "longitude", "done_on", "lead_delegates"]
+
+    def get_lead_delegates(self, obj) -> list[int]:
+        return [d.pk for d in obj.lead_delegates.all()]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    area = serializers.CharField(source="area.code", read_only=True)
+    area_name = serializers.CharField(source="area.name", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    milestones = ProjectMilestoneSerializer(many=True, read_only=True)
+    sites_total = serializers.SerializerMethodField()
+    sites_done = serializers.SerializerMethodField()
+    lead_delegates = VotingPersonSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = LivelihoodProject
+        fields = [
+            "id",
+            "title",
+            "area",
+            "area_name",
+            "unit",
+            "unit_name",
+            "year",
+            "budget",
+            "target_date",
+            "status",
+            "status_display",
+            "percent",
+            "candidate",
+            "milestones",
+            "sites_total",
+            "sites_done",
+            "lead_delegates",
+        ]
+
+    def get_sites_total(self, obj) -> int:
+        return len(obj.sites.all())
+
+    def get_sites_done(self, obj) -> int:
+        return sum(1 for s in obj.sites.all() if s.done_on)
+
+
+class ProgressReportOutSerializer(serializers.ModelSerializer):
+    photos = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProgressReport
+        fields = ["id", "percent", "text", "created_at", "photos"]
+
+    def get_photos(self, obj) -> list[str]:
+        return [p.image.url for p in obj.photos.all()]
+
+
+class ProjectDetailSerializer(ProjectSerializer):
+    sites = ProjectSiteSerializer(many=True, read_only=True)
+    reports = ProgressReportOutSerializer(many=True, read_only=True)
+
+    class Meta(ProjectSerializer.Meta):
+        fields = ProjectSerializer.Meta.fields + ["description", "sites", "reports"]
+
+
+class ProjectCreateSerializer(serializers.Serializer):
+    candidate = serializers.IntegerField(min_value=1)
+    unit = serializers.IntegerField(min_value=1)
+    budget = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    target_date = serializers.DateField()
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    lead_delegates = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list
+    )
+
+
+class MilestoneCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    due = serializers.DateField()
+
+
+class SiteCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    latitude = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        min_value=-90,
+        max_value=90,
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    lead_delegates = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list
+    )
+
+
+class VotingDelegatesSerializer(serializers.Serializer):
+    delegates = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=True)
+
+
+class VotingDoneSerializer(serializers.Serializer):
+    done_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ProgressCreateSerializer(serializers.Serializer):
+    percent = serializers.IntegerField(min_value=0, max_value=100)
+    text = serializers.CharField(max_length=3000)
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=10)
+
+
+VOTE_CHOICES = Vote.Choice.values
+
+
+# --- evaluations ----------------------------------------------------------------------------------------------
+class EvaluationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    project = serializers.IntegerField()
+    project_title = serializers.CharField()
+    assessment = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    opened_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+
+
+class EvaluationCreateSerializer(serializers.Serializer):
+    project = serializers.IntegerField(min_value=1)
+    roll = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, allow_empty=False
+    )
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class EvaluationVoteSerializer(serializers.Serializer):
+    choice = serializers.CharField(max_length=30)  # checked by the service, which names the allowed values
+
+
+class EvaluationRectificationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    due = serializers.DateField()
+
+
+class EvaluationResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    project = serializers.IntegerField()
+    status = serializers.CharField()
+    roll_size = serializers.IntegerField()
+    voted = serializers.IntegerField()
+    satisfied = serializers.IntegerField()
+    basically_satisfied = serializers.IntegerField()
+    unsatisfied = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True)
+    outcome = serializers.CharField(allow_null=True)
+    rectification = EvaluationRectificationSerializer(allow_null=True)

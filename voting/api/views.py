@@ -1,0 +1,624 @@
+"""API views: one per action. Every write goes through voting.services; reads through voting.selectors."""
+
+import logging
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from liaison.api import AtomicRateThrottle
+from liaison.errors import InvalidTransition, NotPermitted
+from stations.models import HandlingUnit
+
+from .. import selectors, services
+from ..models import Ballot, Candidate, Evaluation, LivelihoodProject, Milestone, Site
+from . import filters, serializers
+
+audit = logging.getLogger("liaison.audit")
+
+
+class IsAreaStaff(BasePermission):
+    message = _("仅限工作人员。")
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.is_area_staff)
+
+
+class IsPortalAdmin(BasePermission):
+    message = _("仅限管理员。")
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.is_portal_admin)
+
+
+class ProposalThrottle(AtomicRateThrottle):
+    scope = "proposal"
+
+
+# --- proposals ------------------------------------------------------------------------------------------------
+class ProposalWindowListCreateView(generics.ListCreateAPIView):
+    """Collection windows (项目征集) in the admin's area subtree; POST opens one."""
+
+    permission_classes = [IsPortalAdmin]
+    serializer_class = serializers.ProposalWindowSerializer
+
+    def get_queryset(self):
+        return selectors.windows_for(self.request.user).order_by("-year", "area__code", "id")
+
+    @extend_schema(
+        request=serializers.ProposalWindowCreateSerializer,
+        responses={201: serializers.ProposalWindowSerializer},
+    )
+    def post(self, request, *args, **kwargs):
+        ser = serializers.ProposalWindowCreateSerializer(
+            data=request.data, context={"scope_user": request.user}
+        )
+        ser.is_valid(raise_exception=True)
+        window = services.proposal_window_open(actor=request.user, **ser.validated_data)
+        return Response(serializers.ProposalWindowSerializer(window).data, status=status.HTTP_201_CREATED)
+
+
+class ProposalListCreateView(generics.ListCreateAPIView):
+    """GET (public): proposals, `?area=CODE` for a subtree, no personal data. POST (public, rate-limited): propose."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [ProposalThrottle]
+    serializer_class = serializers.ProposalPublicSerializer
+    filterset_class = filters.ProposalFilter
+
+    def get_queryset(self):
+        return selectors.proposals_public().order_by("-created_at", "-id")
+
+    @extend_schema(
+        request=serializers.ProposalCreateSerializer, responses={201: serializers.ProposalCreatedSerializer}
+    )
+    def post(self, request, *args, **kwargs):
+        ser = serializers.ProposalCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        if data.pop("website", ""):
+            raise ValidationError({"detail": _("提交失败，请刷新页面后重试。")})
+        user = request.user
+        delegate = (
+            user.delegate if user.is_authenticated and getattr(user, "is_delegate_user", False) else None
+        )
+        p = services.proposal_submit(delegate=delegate, **data)
+        return Response({"id": p.pk, "code": p.code, "status": p.status}, status=status.HTTP_201_CREATED)
+
+
+class ProposalByCodeView(generics.RetrieveAPIView):
+    """GET (public): one proposal by its code — its status and, if declined, the reason."""
+
+    permission_classes = [AllowAny]
+    serializer_class = serializers.ProposalPublicSerializer
+
+    def get_object(self):
+        p = selectors.proposal_public_by_code(self.kwargs["code"])
+        if p is None:
+            raise Http404
+        return p
+
+
+class ProposalStaffDetailView(generics.RetrieveAPIView):
+    """Staff: one proposal of their area subtree with the contact, masked."""
+
+    permission_classes = [IsAreaStaff]
+    serializer_class = serializers.ProposalStaffSerializer
+
+    def get_queryset(self):
+        return selectors.proposals_for_staff(self.request.user)
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        audit.info("user %s viewed the contact of proposal %s", request.user.pk, kwargs["pk"])
+        return response
+
+
+class _ProposalAction(APIView):
+    permission_classes = [IsAreaStaff]
+
+    def proposal(self, request, pk):
+        return get_object_or_404(selectors.proposals_for_staff(request.user), pk=pk)
+
+
+class ProposalShortlistView(_ProposalAction):
+    @extend_schema(request=serializers.ProposalNoteSerializer, responses=serializers.VotingStatusSerializer)
+    def post(self, request, pk):
+        p = self.proposal(request, pk)
+        ser = serializers.ProposalNoteSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        p = services.proposal_shortlist(proposal_id=p.pk, note=ser.validated_data["note"], actor=request.user)
+        return Response({"status": p.status})
+
+
+class ProposalDeclineView(_ProposalAction):
+    @extend_schema(request=serializers.ProposalReasonSerializer, responses=serializers.VotingStatusSerializer)
+    def post(self, request, pk):
+        p = self.proposal(request, pk)
+        ser = serializers.ProposalReasonSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        p = services.proposal_decline(
+            proposal_id=p.pk, reason=ser.validated_data["reason"], actor=request.user
+        )
+        return Response({"status": p.status})
+
+
+class ProposalMergeView(_ProposalAction):
+    @extend_schema(request=serializers.ProposalMergeSerializer, responses=serializers.VotingStatusSerializer)
+    def post(self, request, pk):
+        p = self.proposal(request, pk)
+        ser = serializers.ProposalMergeSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        target = selectors.proposals_for_staff(request.user).filter(pk=ser.validated_data["into"]).first()
+        if target is None:
+            raise ValidationError({"into": [_("要合并到的建议不存在。")]})
+        p = services.proposal_merge(proposal_id=p.pk, into_id=target.pk, actor=request.user)
+        return Response({"status": p.status, "merged_into": target.pk})
+
+
+# --- ballots --------------------------------------------------------------------------------------------------
+def _ballot_qs():
+    return Ballot.objects.select_related("area").prefetch_related(
+        Prefetch(
+            "candidates", queryset=Candidate.objects.select_related("proposal").order_by("position", "id")
+        )
+    )
+
+
+def _admin_ballot(request, pk) -> Ballot:
+    return get_object_or_404(selectors.ballots_for_admin(request.user), pk=pk)
+
+
+class BallotListCreateView(generics.ListCreateAPIView):
+    """GET: an admin's ballots (area subtree) or a delegate's (on whose roll they are). POST (admin): a draft."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = serializers.BallotSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        if getattr(self, "swagger_fake_view", False):
+            return Ballot.objects.none()
+        if user.is_portal_admin:
+            ids = selectors.ballots_for_admin(user).values("pk")
+        elif user.is_delegate_user:
+            ids = selectors.ballots_for_delegate(user.delegate_id).values("pk")
+        else:
+            raise PermissionDenied("仅限管理员和人大代表。")
+        return _ballot_qs().filter(pk__in=ids).order_by("-created_at", "-id")
+
+    @extend_schema(request=serializers.BallotCreateSerializer, responses={201: serializers.BallotSerializer})
+    def post(self, request, *args, **kwargs):
+        if not request.user.is_portal_admin:
+            raise PermissionDenied("仅限管理员。")
+        ser = serializers.BallotCreateSerializer(data=request.data, context={"scope_user": request.user})
+        ser.is_valid(raise_exception=True)
+        ballot = services.ballot_create(actor=request.user, **ser.validated_data)
+        ballot = _ballot_qs().get(pk=ballot.pk)
+        return Response(serializers.BallotSerializer(ballot).data, status=status.HTTP_201_CREATED)
+
+
+class BallotDetailView(generics.RetrieveAPIView):
+    """A ballot and its candidates: admins of its area, delegates on its roll, anyone once published."""
+
+    permission_classes = [AllowAny]
+    serializer_class = serializers.BallotSerializer
+
+    def get_object(self):
+        ballot = get_object_or_404(_ballot_qs(), pk=self.kwargs["pk"])
+        user = self.request.user
+        if ballot.status == Ballot.Status.PUBLISHED or _can_see(user, ballot):
+            return ballot
+        raise Http404
+
+
+def _is_ballot_admin(user, ballot) -> bool:
+    return selectors.ballots_for_admin(user).filter(pk=ballot.pk).exists()
+
+
+def _can_see(user, ballot) -> bool:
+    if not user.is_authenticated:
+        return False
+    return _is_ballot_admin(user, ballot) or selectors.on_roll(ballot, getattr(user, "delegate_id", None))
+
+
+class _BallotTransition(APIView):
+    permission_classes = [IsPortalAdmin]
+    transition = None
+
+    @extend_schema(request=None, responses=serializers.VotingStatusSerializer)
+    def post(self, request, pk):
+        ballot = _admin_ballot(request, pk)
+        ballot = type(self).transition(ballot_id=ballot.pk, actor=request.user)
+        return Response({"status": ballot.status})
+
+
+class BallotOpenView(_BallotTransition):
+    transition = staticmethod(services.ballot_open)
+
+
+class BallotCloseView(_BallotTransition):
+    transition = staticmethod(services.ballot_close)
+
+
+class BallotPublishView(_BallotTransition):
+    transition = staticmethod(services.ballot_publish)
+
+
+class BallotAttendanceView(APIView):
+    permission_classes = [IsPortalAdmin]
+
+    @extend_schema(request=serializers.AttendanceSerializer, responses=serializers.BallotTurnoutSerializer)
+    def post(self, request, pk):
+        ballot = _admin_ballot(request, pk)
+        ser = serializers.AttendanceSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        services.ballot_record_attendance(
+            ballot_id=ballot.pk, present=ser.validated_data["present"], actor=request.user
+        )
+        return Response({"status": ballot.status, **selectors.ballot_turnout(ballot)})
+
+
+class BallotVoteView(APIView):
+    """A delegate on the roll hands in their ballot paper: one choice for every candidate."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=serializers.CastSerializer, responses={201: serializers.ReceiptSerializer})
+    def post(self, request, pk):
+        user = request.user
+        if not getattr(user, "is_delegate_user", False):
+            raise NotPermitted("仅限人大代表投票。")
+        ser = serializers.CastSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        try:
+            paper = services.ballot_cast(
+                ballot_id=pk, delegate=user.delegate_id, choices=ser.validated_data["choices"]
+            )
+        except Ballot.DoesNotExist:
+            raise Http404 from None
+        return Response(
+            {
+                "receipt_code": paper.receipt_code,
+                "ballot": paper.ballot_id,
+                "ballot_title": paper.ballot.title,
+                "cast_at": paper.cast_at,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class BallotTurnoutView(APIView):
+    """Admins: who has voted and how many — never what anyone chose, never partial results."""
+
+    permission_classes = [IsPortalAdmin]
+
+    @extend_schema(responses=serializers.BallotTurnoutSerializer)
+    def get(self, request, pk):
+        ballot = _admin_ballot(request, pk)
+        return Response({"status": ballot.status, **selectors.ballot_turnout(ballot)})
+
+
+class BallotResultView(APIView):
+    """Nobody reads results while the ballot is open; admins once it is closed; anyone once published."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=serializers.BallotResultSerializer)
+    def get(self, request, pk):
+        ballot = get_object_or_404(Ballot.objects.only("id", "status", "area_id"), pk=pk)
+        if ballot.status != Ballot.Status.PUBLISHED:
+            user = request.user
+            if not _can_see(user, ballot):
+                raise Http404
+            if ballot.status in (Ballot.Status.DRAFT, Ballot.Status.OPEN):
+                raise InvalidTransition("表决尚未结束，任何人都不能查看结果。")
+            if not _is_ballot_admin(user, ballot):
+                raise NotPermitted("结果公布前仅管理员可以查看。")
+        return Response(services.ballot_tally(ballot_id=ballot.pk).as_dict())
+
+
+# --- projects -------------------------------------------------------------------------------------------------
+class ProjectListCreateView(generics.ListCreateAPIView):
+    """GET (public, 幸福账单): projects with progress, `?year=&area=`. POST (admin): from an elected candidate."""
+
+    permission_classes = [AllowAny]
+    serializer_class = serializers.ProjectSerializer
+    filterset_class = filters.ProjectFilter
+
+    def get_queryset(self):
+        return selectors.projects_public().order_by("-year", "area__code", "id")
+
+    @extend_schema(
+        request=serializers.ProjectCreateSerializer, responses={201: serializers.ProjectDetailSerializer}
+    )
+    def post(self, request, *args, **kwargs):
+        user = request.user
+        if not (user.is_authenticated and user.is_portal_admin):
+            raise PermissionDenied("仅限管理员。")
+        ser = serializers.ProjectCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        cand = Candidate.objects.filter(
+            pk=data.pop("candidate"), ballot__in=selectors.ballots_for_admin(user)
+        ).first()
+        if cand is None:
+            raise ValidationError({"candidate": [_("候选项目不存在。")]})
+        unit = selectors_units(user).filter(pk=data.pop("unit")).first()
+        if unit is None:
+            raise ValidationError({"unit": [_("承办单位不存在。")]})
+        project = services.project_create(candidate_id=cand.pk, unit=unit, actor=user, **data)
+        return Response(
+            serializers.ProjectDetailSerializer(selectors.project_detail(project.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+def selectors_units(user):
+    from stations.selectors import unit_list_for
+
+    return unit_list_for(user) if user.is_area_staff else HandlingUnit.objects.none()
+
+
+class ProjectDetailView(generics.RetrieveAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = serializers.ProjectDetailSerializer
+
+    def get_object(self):
+        try:
+            return selectors.project_detail(self.kwargs["pk"])
+        except LivelihoodProject.DoesNotExist:
+            raise Http404 from None
+
+
+def _project_for(request, pk, *, staff_only=False) -> LivelihoodProject:
+    project = get_object_or_404(selectors.projects_for(request.user), pk=pk)
+    if staff_only and not request.user.is_area_staff:
+        raise PermissionDenied("仅限工作人员。")
+    return project
+
+
+class ProjectLeadsView(APIView):
+    permission_classes = [IsAreaStaff]
+
+    @extend_schema(
+        request=serializers.VotingDelegatesSerializer, responses=serializers.ProjectDetailSerializer
+    )
+    def post(self, request, pk):
+        project = _project_for(request, pk)
+        ser = serializers.VotingDelegatesSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        services.project_set_leads(
+            project_id=project.pk, delegates=ser.validated_data["delegates"], actor=request.user
+        )
+        return Response(serializers.ProjectDetailSerializer(selectors.project_detail(project.pk)).data)
+
+
+class MilestoneCreateView(APIView):
+    permission_classes = [IsAreaStaff]
+
+    @extend_schema(
+        request=serializers.MilestoneCreateSerializer, responses={201: serializers.ProjectMilestoneSerializer}
+    )
+    def post(self, request, pk):
+        project = _project_for(request, pk)
+        ser = serializers.MilestoneCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        m = services.milestone_add(project_id=project.pk, actor=request.user, **ser.validated_data)
+        return Response(serializers.ProjectMilestoneSerializer(m).data, status=status.HTTP_201_CREATED)
+
+
+class MilestoneDoneView(APIView):
+    """Staff of the area or the owning unit mark a milestone reached."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=serializers.VotingDoneSerializer, responses=serializers.ProjectMilestoneSerializer)
+    def post(self, request, pk):
+        m = get_object_or_404(
+            Milestone.objects.filter(project__in=selectors.projects_for(request.user)), pk=pk
+        )
+        if not (request.user.is_area_staff or request.user.is_unit_user):
+            raise PermissionDenied()
+        ser = serializers.VotingDoneSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        m = services.milestone_complete(
+            milestone_id=m.pk, done_on=ser.validated_data["done_on"], actor=request.user
+        )
+        return Response(serializers.ProjectMilestoneSerializer(m).data)
+
+
+class SiteCreateView(APIView):
+    permission_classes = [IsAreaStaff]
+
+    @extend_schema(
+        request=serializers.SiteCreateSerializer, responses={201: serializers.ProjectSiteSerializer}
+    )
+    def post(self, request, pk):
+        project = _project_for(request, pk)
+        ser = serializers.SiteCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        site = services.site_add(project_id=project.pk, actor=request.user, **ser.validated_data)
+        return Response(serializers.ProjectSiteSerializer(site).data, status=status.HTTP_201_CREATED)
+
+
+class SiteLeadsView(APIView):
+    permission_classes = [IsAreaStaff]
+
+    @extend_schema(request=serializers.VotingDelegatesSerializer, responses=serializers.ProjectSiteSerializer)
+    def post(self, request, pk):
+        site = get_object_or_404(Site.objects.filter(project__in=selectors.projects_for(request.user)), pk=pk)
+        ser = serializers.VotingDelegatesSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        site = services.site_assign_leads(
+            site_id=site.pk, delegates=ser.validated_data["delegates"], actor=request.user
+        )
+        return Response(serializers.ProjectSiteSerializer(site).data)
+
+
+class SiteDoneView(APIView):
+    """销号: staff of the area or the owning unit tick a site off."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=serializers.VotingDoneSerializer, responses=serializers.ProjectSiteSerializer)
+    def post(self, request, pk):
+        site = get_object_or_404(Site.objects.filter(project__in=selectors.projects_for(request.user)), pk=pk)
+        if not (request.user.is_area_staff or request.user.is_unit_user):
+            raise PermissionDenied()
+        ser = serializers.VotingDoneSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        site = services.site_complete(
+            site_id=site.pk, done_on=ser.validated_data["done_on"], actor=request.user
+        )
+        return Response(serializers.ProjectSiteSerializer(site).data)
+
+
+class ProgressReportView(APIView):
+    """The owning unit reports progress: percent, text and up to three JPEG/PNG photos (multipart)."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        request=serializers.ProgressCreateSerializer, responses={201: serializers.ProgressReportOutSerializer}
+    )
+    def post(self, request, pk):
+        if not request.user.is_unit_user:
+            raise PermissionDenied("仅限承办单位报送进展。")
+        project = _project_for(request, pk)
+        data = request.data.copy() if hasattr(request.data, "copy") else dict(request.data)
+        photos = request.FILES.getlist("photos") if request.FILES else []
+        ser = serializers.ProgressCreateSerializer(
+            data={"percent": data.get("percent"), "text": data.get("text")}
+        )
+        ser.is_valid(raise_exception=True)
+        report = services.progress_report_create(
+            project_id=project.pk,
+            actor=request.user,
+            photos=photos,
+            percent=ser.validated_data["percent"],
+            text=ser.validated_data["text"],
+        )
+        return Response(serializers.ProgressReportOutSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+# --- evaluations (人大评) ----------------------------------------------------------------------------------------
+def _evaluation_for(request, pk):
+    return get_object_or_404(selectors.evaluations_for(request.user), pk=pk)
+
+
+def _evaluation_out(ev) -> dict:
+    a = ev.assessment
+    return {
+        "id": ev.pk,
+        "project": ev.project_id,
+        "project_title": ev.project.title,
+        "assessment": a.pk,
+        "title": a.title,
+        "status": a.status,
+        "opened_at": a.opened_at,
+        "closed_at": a.closed_at,
+    }
+
+
+class EvaluationListCreateView(generics.GenericAPIView):
+    """GET: evaluations of the caller's area (staff, admins) or on whose roll they are (delegates).
+    POST (admin): `{project, roll?: [delegate ids], title?}`; the roll defaults to the electing ballot's roll."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = serializers.EvaluationSerializer
+    queryset = Evaluation.objects.none()  # for the schema; get() reads through the selector
+
+    @extend_schema(responses=serializers.EvaluationSerializer(many=True))
+    def get(self, request):
+        qs = selectors.evaluations_for(request.user).order_by("-created_at", "-id")
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response([_evaluation_out(e) for e in page])
+
+    @extend_schema(
+        request=serializers.EvaluationCreateSerializer, responses={201: serializers.EvaluationSerializer}
+    )
+    def post(self, request):
+        if not request.user.is_portal_admin:
+            raise PermissionDenied("仅限管理员。")
+        ser = serializers.EvaluationCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        project = selectors.projects_for(request.user).filter(pk=ser.validated_data["project"]).first()
+        if project is None:
+            raise ValidationError({"project": [_("项目不存在。")]})
+        ev = services.evaluation_create(
+            project_id=project.pk,
+            roll=ser.validated_data.get("roll"),
+            title=ser.validated_data.get("title", ""),
+            actor=request.user,
+        )
+        ev = selectors.evaluations_for(request.user).get(pk=ev.pk)
+        return Response(_evaluation_out(ev), status=status.HTTP_201_CREATED)
+
+
+class _EvaluationTransition(APIView):
+    permission_classes = [IsPortalAdmin]
+    transition = None
+
+    @extend_schema(request=None, responses=serializers.EvaluationResultSerializer)
+    def post(self, request, pk):
+        ev = _evaluation_for(request, pk)
+        type(self).transition(evaluation_id=ev.pk, actor=request.user)
+        return Response(services.evaluation_result(evaluation_id=ev.pk))
+
+
+class EvaluationOpenView(_EvaluationTransition):
+    transition = staticmethod(services.evaluation_open)
+
+
+class EvaluationCloseView(_EvaluationTransition):
+    transition = staticmethod(services.evaluation_close)
+
+
+class EvaluationVoteView(APIView):
+    """A delegate on the roll rates the project's delivery once: satisfied / basically_satisfied / unsatisfied."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=serializers.EvaluationVoteSerializer, responses={201: serializers.EvaluationVoteSerializer}
+    )
+    def post(self, request, pk):
+        user = request.user
+        if not getattr(user, "is_delegate_user", False):
+            raise NotPermitted("仅限人大代表参加测评。")
+        ev = get_object_or_404(Evaluation.objects.all(), pk=pk)
+        ser = serializers.EvaluationVoteSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        vote = services.evaluation_vote(
+            evaluation_id=ev.pk, delegate=user.delegate, choice=ser.validated_data["choice"]
+        )
+        return Response({"choice": vote.choice}, status=status.HTTP_201_CREATED)
+
+
+class EvaluationResultView(APIView):
+    """Counts and satisfaction rate: staff and admins of the area, and anyone once the evaluation is closed."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=serializers.EvaluationResultSerializer)
+    def get(self, request, pk):
+        ev = get_object_or_404(Evaluation.objects.select_related("assessment"), pk=pk)
+        if ev.assessment.status != "closed":
+            if not (
+                request.user.is_authenticated
+                and selectors.evaluations_for(request.user).filter(pk=pk).exists()
+            ):
+                raise Http404
+            if not request.user.is_area_staff:
+                raise InvalidTransition("测评尚未结束，结果不可查看。")
+        return Response(services.evaluation_result(evaluation_id=ev.pk))

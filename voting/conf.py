@@ -1,0 +1,18 @@
+"""Deployment-configurable defaults of the voting app; override any of them in settings."""
+
+from django.conf import settings
+
+
+def get(name: str):
+    return getattr(settings, name, DEFAULTS[name])
+
+
+DEFAULTS = {
+    # Progress reports: at most this many photos per report, each at most this many bytes, JPEG or PNG.
+    "VOTING_PHOTO_MAX_COUNT": 3,
+    "VOTING_PHOTO_MAX_BYTES": 5 * 1024 * 1024,
+    # Monthly reminder to the owning unit: sent from this day of each month on (once per month per project).
+    "VOTING_PROGRESS_REMINDER_DAY": 1,
+    # An evaluation is "unsatisfied" when unsatisfied votes exceed this share of the votes cast.
+    "VOTING_EVALUATION_UNSATISFIED_SHARE": 0.5,
+}

@@ -1,0 +1,245 @@
+"""Reads of the livelihood-project cycle: joins, prefetches, area scoping and who may see what."""
+
+import datetime as dt
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from liaison.accounts.scoping import scope_to_area
+from stations.models import Area, Delegate
+
+from .models import (
+    Ballot,
+    BallotPaper,
+    BallotRollEntry,
+    Candidate,
+    Evaluation,
+    LivelihoodProject,
+    Milestone,
+    ProgressPhoto,
+    ProgressReport,
+    ProjectProposal,
+    ProposalWindow,
+    Site,
+)
+
+PUBLIC_PROPOSAL_FIELDS = (
+    "id",
+    "code",
+    "title",
+    "description",
+    "rough_cost",
+    "proposer_kind",
+    "status",
+    "decline_reason",
+    "shortlist_note",
+    "merged_into_id",
+    "created_at",
+    "area__code",
+    "area__name",
+    "merged_into__code",
+)
+
+
+# --- proposals ------------------------------------------------------------------------------------------------
+def open_window_for(area: Area, day: dt.date | None = None) -> ProposalWindow | None:
+    """The collection window open today for `area` or any area above it (the nearest one wins)."""
+    day = day or timezone.localdate()
+    ancestors = ancestor_paths(area.path)
+    return (
+        ProposalWindow.objects.filter(area__path__in=ancestors, opens_on__lte=day, closes_on__gte=day)
+        .select_related("area")
+        .order_by("-area__path")
+        .first()
+    )
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """ "a/b/c/" → ["a/", "a/b/", "a/b/c/"]: the area and everything above it, for one indexed `IN` query."""
+    parts = [p for p in path.split("/") if p]
+    return ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
+
+
+def proposals_public() -> QuerySet[ProjectProposal]:
+    """Public fields only (no name, no phone): one query with the area and the merge target joined."""
+    return ProjectProposal.objects.select_related("area", "merged_into").only(*PUBLIC_PROPOSAL_FIELDS)
+
+
+def proposal_public_by_code(code: str) -> ProjectProposal | None:
+    return proposals_public().filter(code=code.strip().upper()[:12]).first()
+
+
+def proposals_for_staff(user) -> QuerySet[ProjectProposal]:
+    return scope_to_area(
+        ProjectProposal.objects.select_related("area", "merged_into", "proposer_delegate"), user
+    )
+
+
+def windows_for(user) -> QuerySet[ProposalWindow]:
+    return scope_to_area(ProposalWindow.objects.select_related("area"), user)
+
+
+# --- ballots --------------------------------------------------------------------------------------------------
+def ballots_for_admin(user) -> QuerySet[Ballot]:
+    if not getattr(user, "is_portal_admin", False):
+        return Ballot.objects.none()
+    return scope_to_area(Ballot.objects.select_related("area"), user)
+
+
+def ballots_for_delegate(delegate_id: int | None) -> QuerySet[Ballot]:
+    if not delegate_id:
+        return Ballot.objects.none()
+    return Ballot.objects.filter(roll_entries__delegate_id=delegate_id).select_related("area")
+
+
+def ballots_published() -> QuerySet[Ballot]:
+    return Ballot.objects.filter(status=Ballot.Status.PUBLISHED).select_related("area")
+
+
+def ballot_candidates(ballot: Ballot) -> QuerySet[Candidate]:
+    return ballot.candidates.select_related("proposal", "proposal__area").order_by("position", "id")
+
+
+def pending_ballots_for(delegate_id: int | None) -> QuerySet[Ballot]:
+    """Open ballots on whose roll the delegate is and to which they have not yet handed in a paper."""
+    return (
+        ballots_for_delegate(delegate_id)
+        .filter(status=Ballot.Status.OPEN)
+        .exclude(papers__delegate_id=delegate_id)
+        .order_by("opened_at", "id")
+    )
+
+
+def paper_of(ballot: Ballot, delegate_id: int | None) -> BallotPaper | None:
+    if not delegate_id:
+        return None
+    return BallotPaper.objects.filter(ballot=ballot, delegate_id=delegate_id).first()
+
+
+def on_roll(ballot: Ballot, delegate_id: int | None) -> bool:
+    return (
+        bool(delegate_id) and BallotRollEntry.objects.filter(ballot=ballot, delegate_id=delegate_id).exists()
+    )
+
+
+def ballot_turnout(ballot: Ballot) -> dict:
+    """Who has voted and how many — never anything about what they chose. Three queries."""
+    counts = BallotRollEntry.objects.filter(ballot=ballot).aggregate(
+        roll_size=Count("id"), present=Count("id", filter=Q(present=True))
+    )
+    papers = list(
+        BallotPaper.objects.filter(ballot=ballot)
+        .select_related("delegate")
+        .only("cast_at", "delegate__name", "delegate__level", "delegate_id")
+        .order_by("delegate__name", "delegate_id")
+    )
+    voted_ids = {p.delegate_id for p in papers}
+    not_voted = list(
+        Delegate.objects.filter(ballot_roll__ballot=ballot)
+        .exclude(pk__in=voted_ids)
+        .only("id", "name", "level")
+        .order_by("name", "id")
+    )
+    return {
+        "roll_size": counts["roll_size"],
+        "present": counts["present"],
+        "voted": len(papers),
+        "voters": [{"id": p.delegate_id, "name": p.delegate.name} for p in papers],
+        "not_voted": [{"id": d.pk, "name": d.name} for d in not_voted],
+    }
+
+
+# --- projects -------------------------------------------------------------------------------------------------
+def _project_base() -> QuerySet[LivelihoodProject]:
+    return LivelihoodProject.objects.select_related("area", "unit")
+
+
+def projects_public(year: int | None = None) -> QuerySet[LivelihoodProject]:
+    """幸福账单: the year's projects with milestones, sites and lead delegates — four queries for any count."""
+    qs = _project_base().prefetch_related(
+        Prefetch("milestones", queryset=Milestone.objects.order_by("due", "id")),
+        Prefetch("sites", queryset=Site.objects.order_by("id")),
+        Prefetch("lead_delegates", queryset=Delegate.objects.only("id", "name", "level")),
+    )
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs
+
+
+def projects_for(user) -> QuerySet[LivelihoodProject]:
+    """Staff and admins: their area subtree; a unit: its own projects; a delegate: those they lead."""
+    qs = _project_base()
+    if getattr(user, "is_area_staff", False) or getattr(user, "is_superuser", False):
+        return scope_to_area(qs, user)
+    if getattr(user, "is_unit_user", False):
+        return qs.filter(unit_id=user.unit_id)
+    if getattr(user, "is_delegate_user", False):
+        return qs.filter(lead_delegates__id=user.delegate_id).distinct()
+    return qs.none()
+
+
+def project_detail(project_id: int) -> LivelihoodProject:
+    return (
+        projects_public()
+        .prefetch_related(
+            Prefetch("sites__lead_delegates", queryset=Delegate.objects.only("id", "name")),
+            Prefetch(
+                "reports",
+                queryset=ProgressReport.objects.order_by("-created_at", "-id").prefetch_related(
+                    Prefetch("photos", queryset=ProgressPhoto.objects.order_by("id"))
+                ),
+            ),
+        )
+        .get(pk=project_id)
+    )
+
+
+def project_years() -> list[int]:
+    return list(LivelihoodProject.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def elected_candidates_without_project(user) -> list[Candidate]:
+    """Candidates elected in a published ballot in the user's area that do not yet have a project."""
+    ballots = ballots_for_admin(user).filter(status=Ballot.Status.PUBLISHED)
+    out = []
+    for b in ballots.prefetch_related("candidates__proposal"):
+        elected = {c["id"] for c in (b.published_result or {}).get("candidates", []) if c.get("elected")}
+        taken = set(
+            LivelihoodProject.objects.filter(candidate__ballot=b).values_list("candidate_id", flat=True)
+        )
+        out += [c for c in b.candidates.all() if c.pk in elected and c.pk not in taken]
+    return out
+
+
+# --- evaluations ----------------------------------------------------------------------------------------------
+def _evaluations() -> QuerySet[Evaluation]:
+    return Evaluation.objects.select_related("assessment", "project", "project__area", "project__unit")
+
+
+def pending_evaluations_for(delegate_id: int | None) -> list[Evaluation]:
+    """Open evaluations on whose roll the delegate is and in which they have not yet voted."""
+    if not delegate_id:
+        return []
+    return list(
+        _evaluations()
+        .filter(assessment__status="open", assessment__roll__id=delegate_id)
+        .exclude(assessment__votes__delegate_id=delegate_id)
+        .order_by("assessment__opened_at", "id")
+    )
+
+
+def evaluations_for(user) -> QuerySet[Evaluation]:
+    """Staff and admins: evaluations of projects in their area subtree; delegates: those on whose roll they are."""
+    if getattr(user, "is_area_staff", False) or getattr(user, "is_superuser", False):
+        return scope_to_area(_evaluations(), user, "project__area")
+    if getattr(user, "is_delegate_user", False):
+        return _evaluations().filter(assessment__roll__id=user.delegate_id)
+    return Evaluation.objects.none()
+
+
+def project_evaluations(project: LivelihoodProject) -> list[Evaluation]:
+    return list(_evaluations().filter(project=project).order_by("-created_at", "-id"))
+
+
+def evaluation_on_roll(evaluation: Evaluation, delegate_id: int | None) -> bool:
+    return bool(delegate_id) and evaluation.assessment.roll.filter(pk=delegate_id).exists()

@@ -1,0 +1,643 @@
+"""Pages of the livelihood-project cycle: the public form and status page, the delegate's phone-friendly ballot,
+the admin's ballot screens, the 幸福账单 and the unit's progress report. Every write calls voting.services."""
+
+import logging
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from liaison import ratelimit
+from liaison.errors import DomainError, InvalidTransition
+from stations.models import Delegate
+from stations.selectors import area_by_code
+
+from . import forms, selectors, services
+from .api.serializers import mask_phone
+from .models import Ballot, BallotPaper, LivelihoodProject, Milestone, ProjectProposal, Site, Vote
+
+audit = logging.getLogger("liaison.audit")
+
+
+def _role_required(check, message):
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(request, *args, **kwargs):
+            if not check(request.user):
+                raise PermissionDenied(message)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+staff_required = _role_required(lambda u: u.is_area_staff, _lazy("仅限工作人员。"))
+admin_required = _role_required(
+    lambda u: u.is_portal_admin and u.area_path is not None, _lazy("仅限管理员。")
+)
+delegate_required = _role_required(lambda u: u.is_delegate_user, _lazy("仅限人大代表。"))
+projects_required = _role_required(
+    lambda u: u.is_area_staff or u.is_unit_user, _lazy("仅限工作人员和承办单位。")
+)
+
+
+def _fail(request, exc: DomainError):
+    messages.error(request, str(exc.message))
+
+
+# === 群众提 =====================================================================================================
+def proposal_new(request):
+    """The public form. Rate-limited per client (scope "proposal"); a filled honeypot saves nothing."""
+    today = timezone.localdate()
+    windows = list(
+        selectors.ProposalWindow.objects.filter(opens_on__lte=today, closes_on__gte=today).select_related(
+            "area"
+        )
+    )
+    paths = [w.area.path for w in windows]
+    form = forms.ProposalForm(request.POST or None, window_paths=paths)
+    if request.method == "POST":
+        if ratelimit.hit("proposal", ratelimit.client_ip(request)) is not None:
+            return render(
+                request, "error.html", {"status": 429, "title": _("提交太频繁了，请稍后再试。")}, status=429
+            )
+        if form.is_valid():
+            data = form.cleaned_data
+            if data.get("website"):
+                return render(
+                    request,
+                    "error.html",
+                    {"status": 400, "title": _("提交失败，请刷新页面后重试。")},
+                    status=400,
+                )
+            user = request.user
+            delegate = user.delegate if user.is_authenticated and user.is_delegate_user else None
+            try:
+                p = services.proposal_submit(
+                    title=data["title"],
+                    description=data["description"],
+                    area=data["area"],
+                    rough_cost=data.get("rough_cost"),
+                    name=data.get("name", ""),
+                    phone=data.get("phone", ""),
+                    delegate=delegate,
+                )
+            except DomainError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                return render(request, "voting/proposal_done.html", {"proposal": p}, status=201)
+        return render(request, "voting/proposal_form.html", {"form": form, "windows": windows}, status=400)
+    return render(request, "voting/proposal_form.html", {"form": form, "windows": windows})
+
+
+def proposal_list(request):
+    """Public list, `?area=CODE` for a subtree: two queries per page (count, page with the area joined)."""
+    qs = selectors.proposals_public().order_by("-created_at", "-id")
+    area = area_by_code(request.GET.get("area", "")[:12]) if request.GET.get("area") else None
+    if area is not None:
+        qs = qs.filter(area__path__startswith=area.path)
+    status = request.GET.get("status")
+    if status in ProjectProposal.Status.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "voting/proposal_list.html",
+        {"page": page, "area": area, "status": status, "statuses": ProjectProposal.Status.choices},
+    )
+
+
+def proposal_status(request, code: str):
+    p = selectors.proposal_public_by_code(code)
+    if p is None:
+        raise Http404
+    return render(request, "voting/proposal_status.html", {"proposal": p})
+
+
+def proposal_lookup(request):
+    code = request.GET.get("code", "").strip().upper()
+    if code:
+        return redirect("voting:proposal-status", code=code[:12])
+    return redirect("voting:proposal-list")
+
+
+@staff_required
+def manage_proposals(request):
+    qs = selectors.proposals_for_staff(request.user).order_by("-created_at", "-id")
+    status = request.GET.get("status", ProjectProposal.Status.SUBMITTED)
+    if status in ProjectProposal.Status.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    for p in page:
+        p.masked_phone = mask_phone(p.phone)
+    return render(
+        request,
+        "voting/manage_proposals.html",
+        {"page": page, "status": status, "statuses": ProjectProposal.Status.choices},
+    )
+
+
+@staff_required
+def manage_proposal(request, pk: int):
+    p = get_object_or_404(selectors.proposals_for_staff(request.user), pk=pk)
+    audit.info("user %s viewed the contact of proposal %s", request.user.pk, p.pk)
+    others = (
+        selectors.proposals_for_staff(request.user)
+        .filter(status__in=[ProjectProposal.Status.SUBMITTED, ProjectProposal.Status.SHORTLISTED])
+        .exclude(pk=p.pk)
+        .select_related(None)
+        .only("id", "code", "title")
+        .order_by("-created_at")[:200]
+    )
+    return render(request, "voting/manage_proposal.html", {"proposal": p, "others": others})
+
+
+@staff_required
+@require_POST
+def manage_proposal_action(request, pk: int, action: str):
+    p = get_object_or_404(selectors.proposals_for_staff(request.user), pk=pk)
+    try:
+        if action == "shortlist":
+            services.proposal_shortlist(
+                proposal_id=p.pk, note=request.POST.get("note", ""), actor=request.user
+            )
+            messages.success(request, _("已列入候选。"))
+        elif action == "decline":
+            services.proposal_decline(
+                proposal_id=p.pk, reason=request.POST.get("reason", ""), actor=request.user
+            )
+            messages.success(request, _("已作未采纳处理，提出人可在查询页看到理由。"))
+        elif action == "merge":
+            target = (
+                selectors.proposals_for_staff(request.user).filter(pk=request.POST.get("into") or 0).first()
+            )
+            if target is None:
+                messages.error(request, _("请选择要合并到的建议。"))
+                return redirect("voting:manage-proposal", pk=p.pk)
+            services.proposal_merge(proposal_id=p.pk, into_id=target.pk, actor=request.user)
+            messages.success(request, _("已合并。"))
+        else:
+            raise Http404
+    except DomainError as exc:
+        _fail(request, exc)
+        return redirect("voting:manage-proposal", pk=p.pk)
+    return redirect("voting:manage-proposals")
+
+
+@admin_required
+def manage_windows(request):
+    form = forms.WindowForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_window_open(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("已开放项目征集。"))
+            return redirect("voting:manage-windows")
+    windows = selectors.windows_for(request.user).order_by("-year", "area__path")[:100]
+    return render(request, "voting/manage_windows.html", {"form": form, "windows": windows})
+
+
+# === 代表决: the delegate's ballot ===============================================================================
+@delegate_required
+def vote_home(request):
+    delegate_id = request.user.delegate_id
+    pending = list(selectors.pending_ballots_for(delegate_id))
+    done = list(
+        BallotPaper.objects.filter(delegate_id=delegate_id).select_related("ballot").order_by("-cast_at")[:20]
+    )
+    return render(
+        request,
+        "voting/vote_home.html",
+        {"pending": pending, "done": done, "evaluations": selectors.pending_evaluations_for(delegate_id)},
+    )
+
+
+@delegate_required
+def vote_ballot(request, pk: int):
+    """GET: every candidate with for/against/abstain. POST: the confirm step; POST with confirm=1: cast."""
+    delegate_id = request.user.delegate_id
+    ballot = get_object_or_404(selectors.ballots_for_delegate(delegate_id), pk=pk)
+    candidates = list(selectors.ballot_candidates(ballot))
+    paper = selectors.paper_of(ballot, delegate_id)
+    if ballot.status != Ballot.Status.OPEN:
+        return render(request, "voting/vote_closed.html", {"ballot": ballot, "paper": paper}, status=409)
+    if paper is not None and not ballot.allow_change:
+        return redirect("voting:vote-receipt", code=paper.receipt_code)
+
+    errors = []
+    chosen = {}
+    if request.method == "POST":
+        valid = set(Vote.Choice.values)
+        for c in candidates:
+            value = request.POST.get(f"c{c.pk}", "")
+            if value in valid:
+                chosen[c.pk] = value
+        missing = [c for c in candidates if c.pk not in chosen]
+        if missing:
+            errors.append(_("还有 %(n)s 个候选项目没有表明意见。") % {"n": len(missing)})
+        elif request.POST.get("confirm") == "1":
+            try:
+                paper = services.ballot_cast(ballot_id=ballot.pk, delegate=delegate_id, choices=chosen)
+            except DomainError as exc:
+                errors.append(str(exc.message))
+            else:
+                return redirect("voting:vote-receipt", code=paper.receipt_code)
+        else:
+            rows = [(c, chosen[c.pk], dict(Vote.Choice.choices)[chosen[c.pk]]) for c in candidates]
+            return render(request, "voting/vote_confirm.html", {"ballot": ballot, "rows": rows})
+    rows = [(c, chosen.get(c.pk, "")) for c in candidates]
+    return render(
+        request,
+        "voting/vote_ballot.html",
+        {"ballot": ballot, "rows": rows, "errors": errors, "choices": Vote.Choice.choices, "paper": paper},
+        status=400 if errors else 200,
+    )
+
+
+@delegate_required
+def vote_receipt(request, code: str):
+    paper = get_object_or_404(
+        BallotPaper.objects.select_related("ballot"),
+        receipt_code=code.upper()[:12],
+        delegate_id=request.user.delegate_id,
+    )
+    votes = []
+    if not paper.ballot.secret:
+        votes = list(paper.votes.select_related("candidate__proposal").order_by("candidate__position"))
+    return render(request, "voting/vote_receipt.html", {"paper": paper, "votes": votes})
+
+
+# === 代表决: admin screens =======================================================================================
+@admin_required
+def manage_ballots(request):
+    ballots = selectors.ballots_for_admin(request.user).annotate(
+        n_candidates=Count("candidates", distinct=True)
+    )
+    page = Paginator(ballots.order_by("-created_at", "-id"), 20).get_page(request.GET.get("page"))
+    return render(request, "voting/manage_ballots.html", {"page": page})
+
+
+@admin_required
+def manage_ballot_new(request):
+    proposals = (
+        selectors.proposals_for_staff(request.user)
+        .filter(status=ProjectProposal.Status.SHORTLISTED)
+        .order_by("area__path", "-created_at")
+    )
+    form = forms.BallotForm(request.POST or None, user=request.user, proposals=proposals)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        roll = Delegate.objects.filter(
+            is_active=True, level=d["roll_level"], area__path__startswith=d["area"].path
+        ).values_list("pk", flat=True)
+        try:
+            ballot = services.ballot_create(
+                title=d["title"],
+                area=d["area"],
+                session_name=d["session_name"],
+                seats=d["seats"],
+                threshold_basis=d["threshold_basis"],
+                secret=d["secret"],
+                allow_change=d["allow_change"],
+                roll=list(roll),
+                candidates=[p.pk for p in d["candidates"]],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("表决已创建（草稿）。"))
+            return redirect("voting:manage-ballot", pk=ballot.pk)
+    return render(request, "voting/manage_ballot_new.html", {"form": form})
+
+
+@admin_required
+def manage_ballot(request, pk: int):
+    ballot = get_object_or_404(selectors.ballots_for_admin(request.user), pk=pk)
+    candidates = list(selectors.ballot_candidates(ballot))
+    events = ballot.events.select_related("actor").order_by("at", "id")
+    return render(
+        request,
+        "voting/manage_ballot.html",
+        {
+            "ballot": ballot,
+            "candidates": candidates,
+            "turnout": selectors.ballot_turnout(ballot),
+            "events": events,
+        },
+    )
+
+
+@admin_required
+def manage_ballot_turnout(request, pk: int):
+    """The turnout panel (polled by htmx while open): names and counts, never results."""
+    ballot = get_object_or_404(selectors.ballots_for_admin(request.user), pk=pk)
+    return render(
+        request, "voting/_turnout.html", {"ballot": ballot, "turnout": selectors.ballot_turnout(ballot)}
+    )
+
+
+@admin_required
+@require_POST
+def manage_ballot_action(request, pk: int, action: str):
+    ballot = get_object_or_404(selectors.ballots_for_admin(request.user), pk=pk)
+    actions = {
+        "open": (services.ballot_open, _("表决已开始。")),
+        "close": (services.ballot_close, _("表决已结束。")),
+        "publish": (services.ballot_publish, _("结果已公布。")),
+    }
+    if action not in actions:
+        raise Http404
+    fn, ok = actions[action]
+    try:
+        fn(ballot_id=ballot.pk, actor=request.user)
+    except DomainError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, ok)
+    return redirect("voting:manage-ballot", pk=ballot.pk)
+
+
+@admin_required
+def manage_ballot_attendance(request, pk: int):
+    ballot = get_object_or_404(selectors.ballots_for_admin(request.user), pk=pk)
+    if request.method == "POST":
+        ids = [int(x) for x in request.POST.getlist("present") if x.isdigit()]
+        try:
+            n = services.ballot_record_attendance(ballot_id=ballot.pk, present=ids, actor=request.user)
+        except DomainError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("已登记 %(n)s 位代表出席。") % {"n": n})
+        return redirect("voting:manage-ballot", pk=ballot.pk)
+    entries = ballot.roll_entries.select_related("delegate").order_by("delegate__name", "id")
+    return render(request, "voting/manage_attendance.html", {"ballot": ballot, "entries": entries})
+
+
+def _result_for_page(request, pk: int):
+    """Published: anyone. Closed: admins of its area. Open or draft: nobody (409)."""
+    ballot = get_object_or_404(Ballot.objects.select_related("area"), pk=pk)
+    if ballot.status != Ballot.Status.PUBLISHED:
+        is_admin = (
+            request.user.is_authenticated and selectors.ballots_for_admin(request.user).filter(pk=pk).exists()
+        )
+        if not is_admin:
+            raise Http404
+        if ballot.status != Ballot.Status.CLOSED:
+            raise InvalidTransition(_("表决尚未结束，任何人都不能查看结果。"))
+    return ballot, services.ballot_tally(ballot_id=ballot.pk)
+
+
+def ballot_results(request, pk: int):
+    ballot, tally = _result_for_page(request, pk)
+    return render(request, "voting/ballot_results.html", {"ballot": ballot, "tally": tally})
+
+
+def ballot_tally_sheet(request, pk: int):
+    """计票结果报告单: a printable sheet with every candidate's counts."""
+    ballot, tally = _result_for_page(request, pk)
+    return render(
+        request, "voting/tally_sheet.html", {"ballot": ballot, "tally": tally, "now": timezone.now()}
+    )
+
+
+def ballots_published(request):
+    page = Paginator(selectors.ballots_published().order_by("-published_at", "-id"), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "voting/ballots_published.html", {"page": page})
+
+
+# === 政府办 =====================================================================================================
+def projects_bill(request):
+    """幸福账单: the year's projects with progress (five queries: years, projects, three prefetches)."""
+    years = selectors.project_years()
+    try:
+        year = int(request.GET.get("year") or (years[0] if years else timezone.localdate().year))
+    except ValueError:
+        year = timezone.localdate().year
+    projects = list(selectors.projects_public(year).order_by("area__path", "id"))
+    for p in projects:
+        sites = list(p.sites.all())
+        p.sites_total, p.sites_done = len(sites), sum(1 for s in sites if s.done_on)
+    return render(request, "voting/projects_bill.html", {"projects": projects, "year": year, "years": years})
+
+
+def project_public(request, pk: int):
+    try:
+        project = selectors.project_detail(pk)
+    except LivelihoodProject.DoesNotExist:
+        raise Http404 from None
+    evaluations = [e for e in selectors.project_evaluations(project) if e.assessment.status == "closed"]
+    return render(
+        request,
+        "voting/project_public.html",
+        {"project": project, "today": timezone.localdate(), "evaluations": evaluations},
+    )
+
+
+@projects_required
+def manage_projects(request):
+    projects = selectors.projects_for(request.user).order_by("-year", "area__path", "id")
+    page = Paginator(projects, 20).get_page(request.GET.get("page"))
+    form = None
+    if request.user.is_portal_admin:
+        form = _project_form(request)
+    return render(request, "voting/manage_projects.html", {"page": page, "form": form})
+
+
+def _project_form(request, data=None):
+    from stations.selectors import unit_list_for
+
+    return forms.ProjectForm(
+        data,
+        candidates=selectors.elected_candidates_without_project(request.user),
+        units=unit_list_for(request.user).order_by("area__path", "name"),
+    )
+
+
+@admin_required
+@require_POST
+def manage_project_new(request):
+    form = _project_form(request, request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            project = services.project_create(
+                candidate_id=d["candidate"].pk,
+                unit=d["unit"],
+                budget=d["budget"],
+                target_date=d["target_date"],
+                year=d["year"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("已确定为民生实事项目。"))
+            return redirect("voting:manage-project", pk=project.pk)
+    else:
+        messages.error(
+            request,
+            _("请检查填写的内容：%(e)s") % {"e": "; ".join(f"{k}: {v[0]}" for k, v in form.errors.items())},
+        )
+    return redirect("voting:manage-projects")
+
+
+@projects_required
+def manage_project(request, pk: int):
+    project = get_object_or_404(selectors.projects_for(request.user), pk=pk)
+    project = selectors.project_detail(project.pk)
+    can_edit = request.user.is_area_staff
+    ctx = {
+        "project": project,
+        "can_edit": can_edit,
+        "milestone_form": forms.MilestoneForm(),
+        "site_form": forms.SiteForm(),
+        "today": timezone.localdate(),
+    }
+    if can_edit:
+        ctx["delegates"] = (
+            Delegate.objects.filter(is_active=True, area__path__startswith=project.area.path)
+            .only("id", "name", "level")
+            .order_by("level", "name")[:500]
+        )
+    ctx["evaluations"] = selectors.project_evaluations(project)
+    return render(request, "voting/manage_project.html", ctx)
+
+
+@projects_required
+@require_POST
+def manage_project_action(request, pk: int, action: str):
+    project = get_object_or_404(selectors.projects_for(request.user), pk=pk)
+    user, post = request.user, request.POST
+    staff_actions = {"milestone", "site", "leads", "site-leads"}
+    if action in staff_actions and not user.is_area_staff:
+        raise PermissionDenied
+    try:
+        if action == "milestone":
+            form = forms.MilestoneForm(post)
+            if not form.is_valid():
+                messages.error(request, _("请填写节点名称和计划日期。"))
+            else:
+                services.milestone_add(project_id=project.pk, actor=user, **form.cleaned_data)
+        elif action == "milestone-done":
+            m = get_object_or_404(Milestone, pk=post.get("milestone") or 0, project=project)
+            services.milestone_complete(milestone_id=m.pk, actor=user)
+        elif action == "site":
+            form = forms.SiteForm(post)
+            if not form.is_valid():
+                messages.error(request, _("请检查点位信息。"))
+            else:
+                services.site_add(project_id=project.pk, actor=user, **form.cleaned_data)
+        elif action == "site-done":
+            site = get_object_or_404(Site, pk=post.get("site") or 0, project=project)
+            services.site_complete(site_id=site.pk, actor=user)
+        elif action == "leads":
+            ids = [int(x) for x in post.getlist("delegates") if x.isdigit()]
+            services.project_set_leads(project_id=project.pk, delegates=ids, actor=user)
+        elif action == "site-leads":
+            site = get_object_or_404(Site, pk=post.get("site") or 0, project=project)
+            ids = [int(x) for x in post.getlist("delegates") if x.isdigit()]
+            services.site_assign_leads(site_id=site.pk, delegates=ids, actor=user)
+        else:
+            raise Http404
+    except DomainError as exc:
+        _fail(request, exc)
+    return redirect("voting:manage-project", pk=project.pk)
+
+
+@login_required
+def project_report(request, pk: int):
+    """The owning unit files a progress report: percent, text, up to three photos."""
+    if not request.user.is_unit_user:
+        raise PermissionDenied(_("仅限承办单位报送进展。"))
+    project = get_object_or_404(selectors.projects_for(request.user), pk=pk)
+    form = forms.ProgressForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.progress_report_create(
+                    project_id=project.pk,
+                    percent=form.cleaned_data["percent"],
+                    text=form.cleaned_data["text"],
+                    photos=form.cleaned_data["photos"],
+                    actor=request.user,
+                )
+            except DomainError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                messages.success(request, _("进展已报送。"))
+                return redirect("voting:manage-project", pk=project.pk)
+        return render(request, "voting/project_report.html", {"project": project, "form": form}, status=400)
+    return render(request, "voting/project_report.html", {"project": project, "form": form})
+
+
+# === 人大评 =====================================================================================================
+@delegate_required
+def vote_evaluation(request, pk: int):
+    """A delegate on the roll rates the project: three big buttons, one vote."""
+    from liaison.satisfaction import Satisfaction
+
+    ev = get_object_or_404(selectors.evaluations_for(request.user), pk=pk)
+    delegate = request.user.delegate
+    voted = ev.assessment.votes.filter(delegate=delegate).first()
+    error = None
+    if request.method == "POST" and voted is None:
+        try:
+            voted = services.evaluation_vote(
+                evaluation_id=ev.pk, delegate=delegate, choice=request.POST.get("choice", "")
+            )
+        except DomainError as exc:
+            error = str(exc.message)
+        else:
+            messages.success(request, _("测评票已提交，谢谢！"))
+            return redirect("voting:vote-evaluation", pk=ev.pk)
+    return render(
+        request,
+        "voting/vote_evaluation.html",
+        {"evaluation": ev, "voted": voted, "error": error, "choices": Satisfaction.choices},
+        status=400 if error else 200,
+    )
+
+
+@admin_required
+@require_POST
+def manage_evaluation_new(request, pk: int):
+    project = get_object_or_404(selectors.projects_for(request.user), pk=pk)
+    try:
+        services.evaluation_create(
+            project_id=project.pk, title=request.POST.get("title", ""), actor=request.user
+        )
+    except DomainError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _("已创建满意度测评（名单为当初表决的代表名单）。"))
+    return redirect("voting:manage-project", pk=project.pk)
+
+
+@admin_required
+@require_POST
+def manage_evaluation_action(request, pk: int, action: str):
+    ev = get_object_or_404(selectors.evaluations_for(request.user), pk=pk)
+    fns = {"open": services.evaluation_open, "close": services.evaluation_close}
+    if action not in fns:
+        raise Http404
+    try:
+        fns[action](evaluation_id=ev.pk, actor=request.user)
+    except DomainError as exc:
+        _fail(request, exc)
+    return redirect("voting:manage-project", pk=ev.project_id)
