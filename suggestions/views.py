@@ -166,7 +166,10 @@ def track_lookup(request):
 
 
 def track(request, code: str):
-    """The public tracking page: timeline and replies (three queries), a rating form when replied."""
+    """The public tracking page: timeline, replies and the supervision topics the opinion fed (four queries),
+    a rating form when replied."""
+    from supervision.selectors import topics_for_suggestion  # supervision links to suggestions, not back
+
     s = selectors.tracking(code)
     if s is None:
         return render(
@@ -192,7 +195,13 @@ def track(request, code: str):
     return render(
         request,
         "suggestions/track.html",
-        {"s": s, "events": public_events(s.events.all()), "replies": list(s.replies.all()), "form": form},
+        {
+            "s": s,
+            "events": public_events(s.events.all()),
+            "replies": list(s.replies.all()),
+            "topics": list(topics_for_suggestion(s.pk)),
+            "form": form,
+        },
         status=400 if form.errors else 200,
     )
 

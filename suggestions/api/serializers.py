@@ -140,6 +140,13 @@ class TrackReplySerializer(serializers.Serializer):
     role = serializers.CharField(source="referral.role")
 
 
+class TrackTopicSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+
+
 class TrackSerializer(serializers.Serializer):
     tracking_code = serializers.CharField()
     title = serializers.CharField()
@@ -152,6 +159,14 @@ class TrackSerializer(serializers.Serializer):
     merged_into = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
     replies = TrackReplySerializer(many=True)
+    topics = serializers.SerializerMethodField()
+
+    @extend_schema_field(TrackTopicSerializer(many=True))
+    def get_topics(self, obj):
+        """Supervision topics this opinion fed (议题由群众确定): public fields only."""
+        from supervision.selectors import topics_for_suggestion  # supervision links to suggestions, not back
+
+        return TrackTopicSerializer(topics_for_suggestion(obj.pk), many=True).data
 
     def get_can_rate(self, obj) -> bool:
         return obj.status == Suggestion.Status.REPLIED

@@ -57,15 +57,16 @@ def test_referral_list_is_constant(
     assert small_unit == 2
 
 
-def test_tracking_is_three_queries(referred, unit_user, api, django_assert_num_queries):
+def test_tracking_is_four_queries(referred, unit_user, api, django_assert_num_queries):
     for ref in referred.referrals.all():
         services.referral_reply(referral_id=ref.pk, result="solved", content="已修", actor=None)
-    # the suggestion (merged_into joined), its public events, its replies (referral and unit joined).
-    with django_assert_num_queries(3):
+    # the suggestion (merged_into joined), its public events, its replies (referral and unit joined),
+    # the supervision topics it fed.
+    with django_assert_num_queries(4):
         r = api.get(f"/api/v1/track/{referred.tracking_code}/")
     assert len(r.json()["replies"]) == 2
     client = Client()
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert client.get(f"/track/{referred.tracking_code}/").status_code == 200
 
 

@@ -47,3 +47,17 @@ def test_topic_from_a_cluster_of_suggestions(tree, staff, other_staff, client_fo
     # the public topic page says how many opinions fed it, without showing them
     html = api.get(f"/supervision/topics/{topic.pk}/").content.decode()
     assert "本议题由2条群众意见建议汇集而成" in html and "东关社区路灯不亮" not in html
+
+
+def test_submitters_see_on_their_tracking_page_that_their_opinion_fed_a_topic(tree, staff, client_for, api):
+    a, b = _submit(tree, "东关社区路灯不亮"), _submit(tree, "北新街路灯坏了")
+    unrelated = _submit(tree, "公交站台缺少遮雨棚")
+    body = {"title": "城区路灯维护不到位", "description": "多条群众意见反映", "suggestions": [a.pk, b.pk]}
+    assert client_for(staff).post("/api/v1/topics/from-suggestions/", body, format="json").status_code == 201
+
+    track = api.get(f"/api/v1/track/{a.tracking_code}/").json()
+    assert [t["title"] for t in track["topics"]] == ["城区路灯维护不到位"]
+    assert api.get(f"/api/v1/track/{unrelated.tracking_code}/").json()["topics"] == []
+    page = api.get(f"/track/{b.tracking_code}/").content.decode()
+    assert "城区路灯维护不到位" in page and "已被纳入人大监督议题" in page
+    assert "已被纳入人大监督议题" not in api.get(f"/track/{unrelated.tracking_code}/").content.decode()
