@@ -7,13 +7,12 @@ Actions call services.
 
 import logging
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from liaison.accounts.admin import AreaScopedAdmin, ScopedInline, delegate_choices
-from liaison.errors import DomainError
+from liaison.accounts.admin import AreaScopedAdmin, ScopedInline, delegate_choices, run_service_action
 
 from . import services
 from .api.serializers import mask_phone
@@ -223,12 +222,11 @@ class AppointmentAdmin(AreaScopedAdmin):
 
     @admin.action(description=_("标记为已见面"))
     def mark_held(self, request, queryset):
-        done = 0
-        for appt in queryset:
-            try:
-                services.appointment_mark_held(appointment_id=appt.pk, actor=request.user)
-                done += 1
-            except DomainError as exc:
-                self.message_user(request, f"{appt.code}：{exc.message}", messages.WARNING)
+        done = run_service_action(
+            self,
+            request,
+            queryset,
+            lambda appt: services.appointment_mark_held(appointment_id=appt.pk, actor=request.user),
+        )
         if done:
             self.message_user(request, ngettext("已标记%(n)d条。", "已标记%(n)d条。", done) % {"n": done})

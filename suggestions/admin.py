@@ -1,11 +1,11 @@
 """Back-office views. Records change only through services: the admin is read-only plus actions."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from liaison.accounts.admin import run_service_action
 from liaison.accounts.scoping import scope_to_area
-from liaison.errors import DomainError
 
 from . import services
 from .models import ExtensionRequest, Rating, Referral, Reply, Suggestion, SuggestionEvent
@@ -65,22 +65,22 @@ class SuggestionAdmin(_ReadOnly, SimpleHistoryAdmin):
 
     @admin.action(description=_("受理所选意见建议"))
     def accept(self, request, queryset):
-        done = 0
-        for pk in queryset.values_list("pk", flat=True):
-            try:
-                services.suggestion_accept(suggestion_id=pk, actor=request.user)
-                done += 1
-            except DomainError as exc:
-                self.message_user(request, f"{pk}: {exc.message}", messages.WARNING)
-        self.message_user(request, _("已受理 %(n)s 件。") % {"n": done})
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda s: services.suggestion_accept(suggestion_id=s.pk, actor=request.user),
+            _("已受理 %(n)s 件。"),
+        )
 
     @admin.action(description=_("标记为重点"))
     def mark_key(self, request, queryset):
-        for pk in queryset.values_list("pk", flat=True):
-            try:
-                services.suggestion_mark_key(suggestion_id=pk, is_key=True, actor=request.user)
-            except DomainError as exc:
-                self.message_user(request, f"{pk}: {exc.message}", messages.WARNING)
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda s: services.suggestion_mark_key(suggestion_id=s.pk, is_key=True, actor=request.user),
+        )
 
     @admin.action(description=_("办结评价期满的意见建议"))
     def close_expired(self, request, queryset):

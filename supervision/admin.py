@@ -2,12 +2,11 @@
 writes that carry a workflow (issuing an opinion, accepting a rectification, opening/closing a vote) call
 services; plain records (plans, windows, activities, records) are edited directly."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liaison.accounts.admin import CHOICE_SCOPES, AreaScopedAdmin, ScopedInline
-from liaison.errors import DomainError
+from liaison.accounts.admin import CHOICE_SCOPES, AreaScopedAdmin, ScopedInline, run_service_action
 
 from . import services
 from .models import (
@@ -31,18 +30,6 @@ CHOICE_SCOPES.update(
         "supervision.rectification": "area",
     }
 )
-
-
-def _run(modeladmin, request, queryset, fn, done: str):
-    ok = 0
-    for obj in queryset:
-        try:
-            fn(obj)
-            ok += 1
-        except DomainError as exc:
-            modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
-    if ok:
-        modeladmin.message_user(request, done % {"n": ok}, messages.SUCCESS)
 
 
 @admin.register(SupervisionPlan)
@@ -80,7 +67,7 @@ class TopicAdmin(AreaScopedAdmin):
     @admin.action(description=_("列入本年度监督计划"))
     def select_this_year(self, request, queryset):
         year = timezone.localdate().year
-        _run(
+        run_service_action(
             self,
             request,
             queryset,
@@ -123,7 +110,7 @@ class ActivityAdmin(AreaScopedAdmin):
 
     @admin.action(description=_("开始活动"))
     def start(self, request, queryset):
-        _run(
+        run_service_action(
             self,
             request,
             queryset,
@@ -133,7 +120,7 @@ class ActivityAdmin(AreaScopedAdmin):
 
     @admin.action(description=_("完成活动"))
     def finish(self, request, queryset):
-        _run(
+        run_service_action(
             self,
             request,
             queryset,
@@ -222,7 +209,7 @@ class RectificationAdmin(AreaScopedAdmin):
 
     @admin.action(description=_("验收通过"))
     def accept(self, request, queryset):
-        _run(
+        run_service_action(
             self,
             request,
             queryset,
@@ -232,7 +219,7 @@ class RectificationAdmin(AreaScopedAdmin):
 
     @admin.action(description=_("安排回头看"))
     def schedule_follow_up(self, request, queryset):
-        _run(
+        run_service_action(
             self,
             request,
             queryset,
@@ -274,7 +261,7 @@ class AssessmentAdmin(AreaScopedAdmin):
 
     @admin.action(description=_("开始测评"))
     def open_vote(self, request, queryset):
-        _run(
+        run_service_action(
             self,
             request,
             queryset,
@@ -284,7 +271,7 @@ class AssessmentAdmin(AreaScopedAdmin):
 
     @admin.action(description=_("结束测评并计票"))
     def close_vote(self, request, queryset):
-        _run(
+        run_service_action(
             self,
             request,
             queryset,

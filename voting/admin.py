@@ -1,12 +1,10 @@
 """Back-office screens. Transitions are admin actions that call voting.services; votes are read-only and a
 secret ballot's votes show nothing that links them to a delegate (there is nothing stored to show)."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from liaison.accounts.scoping import scope_to_area
-from liaison.errors import DomainError
+from liaison.accounts.admin import AreaScopedAdmin, run_service_action
 
 from . import services
 from .api.serializers import mask_phone
@@ -24,28 +22,6 @@ from .models import (
     Site,
     Vote,
 )
-
-
-class AreaScopedAdmin(SimpleHistoryAdmin):
-    area_field = "area"
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser and not request.user.area_id:
-            return qs
-        return scope_to_area(qs, request.user, self.area_field)
-
-
-def _run(modeladmin, request, queryset, fn, ok):
-    done = 0
-    for obj in queryset:
-        try:
-            fn(obj)
-            done += 1
-        except DomainError as exc:
-            modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
-    if done:
-        modeladmin.message_user(request, ok % {"n": done}, messages.SUCCESS)
 
 
 @admin.register(ProposalWindow)
@@ -79,7 +55,7 @@ class ProjectProposalAdmin(AreaScopedAdmin):
 
     @admin.action(description=_("列入候选"))
     def shortlist(self, request, queryset):
-        _run(
+        run_service_action(
             self,
             request,
             queryset,
@@ -133,7 +109,7 @@ class BallotAdmin(AreaScopedAdmin):
 
     @admin.action(description=_("开始表决"))
     def open_ballots(self, request, queryset):
-        _run(
+        run_service_action(
             self,
             request,
             queryset,
@@ -143,7 +119,7 @@ class BallotAdmin(AreaScopedAdmin):
 
     @admin.action(description=_("结束表决"))
     def close_ballots(self, request, queryset):
-        _run(
+        run_service_action(
             self,
             request,
             queryset,
@@ -153,7 +129,7 @@ class BallotAdmin(AreaScopedAdmin):
 
     @admin.action(description=_("公布结果"))
     def publish_ballots(self, request, queryset):
-        _run(
+        run_service_action(
             self,
             request,
             queryset,

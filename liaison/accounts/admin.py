@@ -8,7 +8,7 @@ permissions: admins may do everything in their subtree; staff what `staff_may_ed
 
 import logging
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from liaison.errors import DomainError
 
 from .models import User
 from .scoping import scope_to_area
@@ -267,3 +269,21 @@ class UserAdmin(AreaScopedAdmin, DjangoUserAdmin):
             if obj.area_id is None and obj.delegate_id is None:
                 obj.area = request.user.area
         super().save_model(request, obj, form, change)
+
+
+def run_service_action(modeladmin, request, queryset, fn, done_message=None) -> int:
+    """Run a service on each selected object for an admin action.
+
+    A domain error (e.g. the wrong state) is reported for that object and the others still go through; every
+    transition stays in its own service transaction. Returns how many succeeded.
+    """
+    done = 0
+    for obj in queryset:
+        try:
+            fn(obj)
+            done += 1
+        except DomainError as exc:
+            modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
+    if done and done_message:
+        modeladmin.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+    return done
