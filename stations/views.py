@@ -4,13 +4,10 @@ Reads go through stations.selectors, writes through stations.services. Public pa
 constituent's name or phone, nor a delegate's private mobile.
 """
 
-from functools import wraps
-
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -24,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from liaison import ratelimit
+from liaison.accounts.decorators import delegate_required
 from liaison.errors import DomainError
 
 from . import selectors, services
@@ -289,19 +287,6 @@ def workspace_links(user) -> list[tuple[str, list[tuple[str, str]]]]:
 @login_required
 def workspace(request):
     return render(request, "workspace/index.html", {"sections": workspace_links(request.user)})
-
-
-def delegate_required(view):
-    """Logged in and linked to a delegate; anyone else gets 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_delegate_user:
-            raise PermissionDenied(_("仅限人大代表使用。"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @delegate_required

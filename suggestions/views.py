@@ -5,10 +5,7 @@ Reads go through suggestions.selectors, writes through suggestions.services; a D
 becomes a message on the page (or, uncaught, a 4xx page via liaison.middleware).
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from liaison import ratelimit
+from liaison.accounts.decorators import delegate_required, staff_required, unit_required
 from liaison.errors import DomainError
 from stations.models import Area, Delegate, Station
 from stations.qr import qr_svg
@@ -48,26 +46,6 @@ def _error(request, status: int, title: str, message: str = ""):
     return render(
         request, "error.html", {"status": status, "title": title, "message": message}, status=status
     )
-
-
-def _role_required(check):
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not check(request.user):
-                return _error(request, 403, _("无权访问"))
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-staff_required = _role_required(lambda u: u.is_area_staff)
-unit_required = _role_required(lambda u: u.is_unit_user)
-delegate_required = _role_required(lambda u: u.is_delegate_user)
 
 
 def _domain_error(request, exc: DomainError) -> None:

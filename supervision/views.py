@@ -4,11 +4,7 @@ Reads go through supervision.selectors, writes through supervision.services. A D
 service inside a form post is shown on the form; one escaping a view becomes its 4xx page (middleware).
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
@@ -18,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from liaison import ratelimit
+from liaison.accounts.decorators import delegate_required, staff_required, unit_required
 from liaison.errors import DomainError
 
 from . import selectors, services
@@ -184,18 +181,7 @@ def activity_public(request, pk):
 # --- delegates -------------------------------------------------------------------------------------------
 
 
-def _delegate_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_delegate_user:
-            raise PermissionDenied(_("仅限人大代表使用。"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-@_delegate_required
+@delegate_required
 @require_http_methods(["GET", "POST"])
 def assessment_vote(request, pk):
     delegate = request.user.delegate
@@ -219,7 +205,7 @@ def assessment_vote(request, pk):
     )
 
 
-@_delegate_required
+@delegate_required
 @require_http_methods(["GET", "POST"])
 def clue_submit(request, pk):
     cr = get_object_or_404(selectors.clue_requests_for_delegate(request.user.delegate), pk=pk)
@@ -239,18 +225,7 @@ def clue_submit(request, pk):
 # --- unit workspace --------------------------------------------------------------------------------------
 
 
-def _unit_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_unit_user:
-            raise PermissionDenied(_("仅限承办单位用户使用。"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-@_unit_required
+@unit_required
 def unit_workspace(request):
     """Questions, opinions and rectifications addressed to my unit, due soonest first (one query each)."""
     user = request.user
@@ -268,7 +243,7 @@ def unit_workspace(request):
     return render(request, "supervision/unit_workspace.html", ctx)
 
 
-@_unit_required
+@unit_required
 @require_http_methods(["GET", "POST"])
 def unit_rectification(request, pk):
     r = get_object_or_404(selectors.rectifications_for(request.user).prefetch_related("events"), pk=pk)
@@ -289,7 +264,7 @@ def unit_rectification(request, pk):
     return render(request, "supervision/rectification.html", {"r": r, "report_form": form, "as_unit": True})
 
 
-@_unit_required
+@unit_required
 @require_http_methods(["GET", "POST"])
 def unit_question(request, pk):
     q = get_object_or_404(selectors.questions_for(request.user), pk=pk)
@@ -310,18 +285,7 @@ def unit_question(request, pk):
 # --- staff workspace -------------------------------------------------------------------------------------
 
 
-def _staff_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not (request.user.is_area_staff or request.user.is_superuser):
-            raise PermissionDenied(_("仅限人大或联络站工作人员使用。"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-@_staff_required
+@staff_required
 def staff_workspace(request):
     """The plan, topics to screen, activities, rectifications awaiting acceptance and overdue ones — all within
     the user's area subtree, one query per list."""
@@ -352,7 +316,7 @@ def staff_workspace(request):
     return render(request, "supervision/staff_workspace.html", ctx)
 
 
-@_staff_required
+@staff_required
 @require_POST
 def staff_topic(request, pk):
     topic = get_object_or_404(selectors.topics_for_staff(request.user), pk=pk)
@@ -377,7 +341,7 @@ def staff_topic(request, pk):
     return redirect("supervision:staff-workspace")
 
 
-@_staff_required
+@staff_required
 @require_http_methods(["GET", "POST"])
 def staff_rectification(request, pk):
     r = get_object_or_404(selectors.rectifications_for(request.user).prefetch_related("events"), pk=pk)

@@ -2,7 +2,6 @@
 the admin's ballot screens, the 幸福账单 and the unit's progress report. Every write calls voting.services."""
 
 import logging
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from liaison import ratelimit
+from liaison.accounts.decorators import admin_required, delegate_required, role_required, staff_required
 from liaison.errors import DomainError, InvalidTransition
 from stations.models import Delegate
 from stations.selectors import area_by_code
@@ -28,26 +28,7 @@ from .models import Ballot, BallotPaper, LivelihoodProject, Milestone, ProjectPr
 audit = logging.getLogger("liaison.audit")
 
 
-def _role_required(check, message):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapper(request, *args, **kwargs):
-            if not check(request.user):
-                raise PermissionDenied(message)
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-staff_required = _role_required(lambda u: u.is_area_staff, _lazy("仅限工作人员。"))
-admin_required = _role_required(
-    lambda u: u.is_portal_admin and u.area_path is not None, _lazy("仅限管理员。")
-)
-delegate_required = _role_required(lambda u: u.is_delegate_user, _lazy("仅限人大代表。"))
-projects_required = _role_required(
+projects_required = role_required(
     lambda u: u.is_area_staff or u.is_unit_user, _lazy("仅限工作人员和承办单位。")
 )
 
