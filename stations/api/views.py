@@ -1,9 +1,11 @@
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,24 +17,31 @@ from . import filters, serializers
 
 
 class PublicCacheMixin:
-    """Serve a public GET from the cache: the serialized `response.data`, not the rendered response.
+    """Serve a public JSON GET from the cache (stations/cache.py), after DRF's authentication and negotiation.
 
-    The key is the absolute URL (the paginator's next/previous links carry scheme and host) with the query
-    parameters sorted, plus the language, today's date and the network version (stations/cache.py), so any
-    write to the network is visible at once. Only 200 responses are stored: an invalid filter or an unknown
-    id is computed (and refused) afresh every time. Content negotiation and rendering still run per request.
-    For public, anonymous data only: nothing in these responses depends on who asks.
+    What is stored is the serialized `response.data` rendered to JSON (encoding 20 rows is the largest cost
+    left on a hit), per media type (`application/json; indent=4` differs). The key is the absolute URL (the
+    paginator's next/previous links carry scheme and host) with the query parameters sorted, plus the
+    language, today's date and the network version, so any write to the network is visible at once.
+    Only 200 answers are stored: an invalid filter, a bad page or an unknown id is computed (and refused)
+    afresh every time. Other renderers (the browsable API, which shows the paginator's state) are not
+    cached. Public data only: nothing in these responses depends on who asks.
     """
 
     def get(self, request, *args, **kwargs):
+        renderer, media_type = request.accepted_renderer, request.accepted_media_type
+        if not isinstance(renderer, JSONRenderer):
+            return super().get(request, *args, **kwargs)
         query = sorted((k, v) for k, values in request.query_params.lists() for v in values)
-        key = public_key("stations-api", request.scheme, request.get_host(), request.path, query)
-        data = cache.get(key)
-        if data is not None:
-            return Response(data)
+        key = public_key("stations-api", request.scheme, request.get_host(), request.path, query, media_type)
+        body = cache.get(key)
+        if body is not None:
+            # The Content-Type DRF's Response would set (renderer's media type; JSON has no charset).
+            return HttpResponse(body, content_type=renderer.media_type)
         response = super().get(request, *args, **kwargs)
         if response.status_code == status.HTTP_200_OK:
-            cache.set(key, response.data, TIMEOUT)
+            body = renderer.render(response.data, media_type, self.get_renderer_context())
+            cache.set(key, body, TIMEOUT)
         return response
 
 
