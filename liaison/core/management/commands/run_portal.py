@@ -47,6 +47,8 @@ class Command(BaseCommand):
             ]
             self.stdout.write(self.style.NOTICE("Starting task worker and scheduler: " + " ".join(cmd[2:])))
             children.append(subprocess.Popen(cmd))
+        # SIGTERM (a process manager stopping us) unwinds like Ctrl+C, so the worker is stopped too.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         try:
             call_command("runserver", addrport, use_reloader=False)
         finally:
