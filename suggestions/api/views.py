@@ -87,11 +87,11 @@ class SuggestionListCreateView(generics.ListAPIView):
 
     @extend_schema(request=s_.SubmitSerializer, responses={201: s_.SubmittedSerializer}, auth=[])
     def post(self, request, *args, **kwargs):
+        if request.data.get("website"):  # the honeypot, checked before any other work
+            raise ValidationError({"detail": _("提交被拒绝。")})
         ser = s_.SubmitSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
-        if d.get("website"):
-            raise ValidationError({"detail": _("提交被拒绝。")})
         s = services.suggestion_submit(
             title=d["title"],
             content=d["content"],
