@@ -15,7 +15,9 @@ class DomainErrorMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, DomainError) and not request.path.startswith("/api/"):
             return render(
-                request, "error.html", {"status": exception.status_code, "title": str(exception.message)},
+                request,
+                "error.html",
+                {"status": exception.status_code, "title": str(exception.message)},
                 status=exception.status_code,
             )
         return None

@@ -8,6 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("工作日历")
 
     def ready(self) -> None:
+        from liaison import startup  # noqa: F401 - registers the deploy check
+
         name_schema_enums()
 
 

@@ -45,11 +45,30 @@ def test_check_deploy_is_clean_with_production_settings():
     assert "no issues" in result.stdout
 
 
-def test_missing_secret_key_fails_at_startup_in_production():
+def test_missing_secret_key_stops_the_web_process_and_fails_the_deploy_check():
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
-    result = _manage("check", env=env)
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+    web = subprocess.run(
+        [sys.executable, "-c", "import liaison.wsgi"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            **{k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY")},
+            **env,
+        },
+    )
+    assert web.returncode != 0
+    assert "SECRET_KEY must be set" in web.stderr
+    deploy = _manage("check", "--deploy", env=env)
+    assert deploy.returncode != 0 and "liaison.E001" in deploy.stderr + deploy.stdout
+
+
+def test_maintenance_commands_run_without_a_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = _manage("makemigrations", "--check", "--dry-run", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
 
 
 @pytest.mark.parametrize(
