@@ -166,7 +166,10 @@ class SmsCode(models.Model):
     class Meta:
         verbose_name = _("短信验证码")
         verbose_name_plural = _("短信验证码")
-        indexes = [models.Index(fields=["phone_hash", "purpose", "-created_at"])]
+        indexes = [
+            models.Index(fields=["phone_hash", "purpose", "-created_at"]),
+            models.Index(fields=["expires_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.purpose}#{self.pk}"

@@ -10,4 +10,8 @@ BEAT_SCHEDULE = {
         "task": "supervision.tasks.remind_clue_requests",
         "schedule": crontab(minute=40),
     },
+    "supervision-purge-sms-codes": {
+        "task": "supervision.tasks.purge_sms_codes",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }

@@ -1073,3 +1073,11 @@ def opinion_issue(
         actor=actor,
     )
     return op
+
+
+def sms_codes_purge(*, now: dt.datetime | None = None, keep: timedelta = timedelta(days=1)) -> int:
+    """Delete one-time codes that expired more than `keep` ago: they can never be used again, and a phone
+    hash need not be kept longer than the code's life (PIPL: keep personal data no longer than needed)."""
+    cutoff = (now or timezone.now()) - keep
+    deleted, _by_model = SmsCode.objects.filter(expires_at__lt=cutoff).delete()
+    return deleted

@@ -17,3 +17,11 @@ def remind_clue_requests() -> int:
     from .services import clue_reminders_sweep
 
     return clue_reminders_sweep()
+
+
+@shared_task
+def purge_sms_codes() -> int:
+    """Nightly: drop one-time codes that expired over a day ago."""
+    from .services import sms_codes_purge
+
+    return sms_codes_purge()
