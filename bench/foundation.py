@@ -55,6 +55,48 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def gunicorn_command(
+    port: int, workers: int, app: str = "liaison.wsgi:application", backlog: int = 256
+) -> list[str]:
+    """The gunicorn command every benchmark serves the portal with: sync workers, quiet logs."""
+    return [
+        str(BIN / "gunicorn"),
+        app,
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--backlog",
+        str(backlog),
+        "--log-level",
+        "warning",
+        "--chdir",
+        str(ROOT),
+    ]
+
+
+def recreate_database(url: str) -> None:
+    """Drop and create a PostgreSQL benchmark database (only names starting with liaison_bench)."""
+    from urllib.parse import urlparse
+
+    import psycopg2
+
+    u = urlparse(url)
+    name = u.path.lstrip("/")
+    if not name.startswith("liaison_bench"):
+        sys.exit(f"refusing to drop database {name!r}: the benchmark only recreates liaison_bench* databases")
+    conn = psycopg2.connect(
+        host=u.hostname, port=u.port or 5432, user=u.username, password=u.password, dbname="postgres"
+    )
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cur.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+
+
 def manage(env: dict, *args: str) -> str:
     t = time.perf_counter()
     result = subprocess.run(
@@ -212,22 +254,7 @@ def main() -> int:
         log(f"  seed_demo: {done[0].strip() if done else ''} (process {seed_seconds:.1f} s)")
 
         port = free_port()
-        cmd = [
-            str(BIN / "gunicorn"),
-            "liaison.wsgi:application",
-            "--bind",
-            f"{HOST}:{port}",
-            "--workers",
-            str(args.workers),
-            "--worker-class",
-            "sync",
-            "--backlog",
-            "256",
-            "--log-level",
-            "warning",
-            "--chdir",
-            str(ROOT),
-        ]
+        cmd = gunicorn_command(port, args.workers)
         log(f"Starting gunicorn ({args.workers} sync workers) on {HOST}:{port}")
         server = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
         wait_ready(port, server)

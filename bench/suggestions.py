@@ -470,20 +470,9 @@ def main() -> int:
     connections.close_all()
 
     port = free_port()
-    cmd = [
-        str(BIN / "gunicorn"),
-        "bench.suggestions:application",
-        "--bind",
-        f"{HOST}:{port}",
-        "--workers",
-        str(args.workers),
-        "--worker-class",
-        "sync",
-        "--log-level",
-        "warning",
-        "--chdir",
-        str(ROOT),
-    ]
+    from bench.foundation import gunicorn_command
+
+    cmd = gunicorn_command(port, args.workers, app="bench.suggestions:application")
     log(f"Starting gunicorn ({args.workers} sync workers)")
     server = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
     try:
@@ -574,7 +563,7 @@ def main() -> int:
                 ensure_ascii=False,
             ).encode()
 
-        trivial_body = lambda: submission()  # noqa: E731 - same payload size for the baseline
+        trivial_body = submission  # same payload size for the baseline
         log(
             f"\nThroughput: {args.concurrency} client threads, {args.rounds} interleaved rounds of "
             f"{args.duration / args.rounds:.0f} s per target"

@@ -31,19 +31,19 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.foundation import (  # noqa: E402
-    BIN,
+from bench.foundation import (  # noqa: E402 - after the sys.path line above
     HOST,
     cpu_seconds,
     free_port,
+    gunicorn_command,
     log,
     manage,
     pad,
+    recreate_database,
     request,
     wait_ready,
     worker_pids,
@@ -68,23 +68,6 @@ def trivial_post(request):
 
 urlpatterns = [path("bench/trivial-post/", trivial_post), path("", include("bench.urls"))]
 """
-
-
-def recreate_database(url: str) -> None:
-    import psycopg2
-
-    u = urlparse(url)
-    name = u.path.lstrip("/")
-    if not name.startswith("liaison_bench"):
-        sys.exit(f"refusing to drop database {name!r}: the benchmark only recreates liaison_bench* databases")
-    conn = psycopg2.connect(
-        host=u.hostname, port=u.port or 5432, user=u.username, password=u.password, dbname="postgres"
-    )
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
 
 
 def fill(n_topics: int, n_supports: int, n_codes: int) -> dict:
@@ -334,22 +317,7 @@ def main() -> int:
         connections.close_all()
 
         port = free_port()
-        cmd = [
-            str(BIN / "gunicorn"),
-            "liaison.wsgi:application",
-            "--bind",
-            f"{HOST}:{port}",
-            "--workers",
-            str(args.workers),
-            "--worker-class",
-            "sync",
-            "--backlog",
-            "256",
-            "--log-level",
-            "warning",
-            "--chdir",
-            str(ROOT),
-        ]
+        cmd = gunicorn_command(port, args.workers)
         log("")
         log(f"Starting gunicorn ({args.workers} sync workers) on {HOST}:{port}")
         server = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)

@@ -35,33 +35,24 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.foundation import BIN, HOST, free_port, log, manage, wait_ready, worker_pids  # noqa: E402
+from bench.foundation import (  # noqa: E402 - after the sys.path line above
+    HOST,
+    free_port,
+    gunicorn_command,
+    log,
+    manage,
+    recreate_database,
+    wait_ready,
+    worker_pids,
+)
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/liaison_bench_vote"
 VOTES_TARGET_S = 30.0
 TALLY_TARGET_S = 1.0
-
-
-def recreate_database(url: str) -> None:
-    import psycopg2
-
-    u = urlparse(url)
-    name = u.path.lstrip("/")
-    if not name.startswith("liaison_bench"):
-        sys.exit(f"refusing to drop database {name!r}: the benchmark only recreates liaison_bench* databases")
-    conn = psycopg2.connect(
-        host=u.hostname, port=u.port or 5432, user=u.username, password=u.password, dbname="postgres"
-    )
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
 
 
 def fill(n_delegates: int, n_candidates: int, seats: int) -> dict:
@@ -248,22 +239,7 @@ def main() -> int:
             jobs.append((token, {"choices": [{"candidate": c, "choice": ch} for c, ch in paper]}))
 
         port = free_port()
-        cmd = [
-            str(BIN / "gunicorn"),
-            "liaison.wsgi:application",
-            "--bind",
-            f"{HOST}:{port}",
-            "--workers",
-            str(args.workers),
-            "--worker-class",
-            "sync",
-            "--backlog",
-            "2048",
-            "--log-level",
-            "warning",
-            "--chdir",
-            str(ROOT),
-        ]
+        cmd = gunicorn_command(port, args.workers, backlog=2048)
         log("")
         log(f"Starting gunicorn ({args.workers} sync workers) on {HOST}:{port}")
         server = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
