@@ -27,7 +27,9 @@ def hit(scope: str, key: str, rate: str | None = None) -> int | None:
     limit, period = parse_rate(rate or settings.RATE_LIMITS[scope])
     window = int(time.time() // period)
     cache_key = f"rl:{scope}:{key}:{window}"
-    if cache.add(cache_key, 1, timeout=period + 1):
+    if hasattr(cache, "incr_window"):  # Redis (liaison.cache): one round trip
+        count = cache.incr_window(cache_key, period + 1)
+    elif cache.add(cache_key, 1, timeout=period + 1):
         count = 1
     else:
         try:

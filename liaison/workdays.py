@@ -6,6 +6,7 @@ no override covers, weekdays count as working days: a warning is logged once per
 
 import datetime as dt
 import logging
+import time
 
 import chinese_calendar
 from django.utils import timezone
@@ -22,10 +23,34 @@ def package_knows(year: int) -> bool:
     return True
 
 
-def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
-    from liaison.core.models import WorkdayOverride
+# The override table is tiny (a few dozen dates a year) and read by every deadline computation, so each process
+# keeps all of it in memory. A save or delete in this process drops the copy at once (and again on commit, so
+# a row seen before its transaction committed is not kept); other processes reload within OVERRIDES_TTL.
+OVERRIDES_TTL = 60.0
+_loaded: tuple[float, dict[dt.date, bool]] | None = None
 
-    return dict(WorkdayOverride.objects.filter(date__range=(start, end)).values_list("date", "is_workday"))
+
+def current_overrides() -> dict[dt.date, bool]:
+    global _loaded
+    now = time.monotonic()
+    if _loaded is None or now - _loaded[0] > OVERRIDES_TTL:
+        from liaison.core.models import WorkdayOverride
+
+        _loaded = (now, dict(WorkdayOverride.objects.values_list("date", "is_workday")))
+    return _loaded[1]
+
+
+def forget_overrides(**_kwargs) -> None:
+    """Drop this process's copy of the overrides (connected to WorkdayOverride's save and delete)."""
+    global _loaded
+    _loaded = None
+
+
+def overrides_changed(**_kwargs) -> None:
+    from django.db import transaction
+
+    forget_overrides()
+    transaction.on_commit(forget_overrides)
 
 
 def _base_is_workday(day: dt.date) -> bool:
@@ -44,36 +69,21 @@ def _base_is_workday(day: dt.date) -> bool:
 
 def is_workday(day: dt.date, overrides: dict[dt.date, bool] | None = None) -> bool:
     if overrides is None:
-        overrides = _overrides(day, day)
+        overrides = current_overrides()
     if day in overrides:
         return overrides[day]
     return _base_is_workday(day)
-
-
-class _Window:
-    """Overrides for a growing date window: one query per stretch of calendar, never one per day."""
-
-    def __init__(self, start: dt.date, days: int):
-        self.end = start + dt.timedelta(days=days)
-        self.overrides = _overrides(start, self.end)
-
-    def is_workday(self, day: dt.date) -> bool:
-        if day > self.end:
-            new_end = day + dt.timedelta(days=90)
-            self.overrides.update(_overrides(day, new_end))
-            self.end = new_end
-        return is_workday(day, self.overrides)
 
 
 def add_workdays(start: dt.date, n: int) -> dt.date:
     """The n-th working day after `start` (n >= 0; n == 0 gives `start` itself)."""
     if n < 0:
         raise ValueError("n must not be negative")
-    window = _Window(start, n * 2 + 30)  # long holidays rarely stretch a span beyond this
+    overrides = current_overrides()
     day, left = start, n
     while left:
         day += dt.timedelta(days=1)
-        if window.is_workday(day):
+        if is_workday(day, overrides):
             left -= 1
     return day
 
@@ -82,19 +92,19 @@ def workdays_between(a: dt.date, b: dt.date) -> int:
     """Working days after `a` up to and including `b` (negative when b is before a)."""
     if b < a:
         return -workdays_between(b, a)
-    window = _Window(a, (b - a).days)
+    overrides = current_overrides()
     count, day = 0, a
     while day < b:
         day += dt.timedelta(days=1)
-        if window.is_workday(day):
+        if is_workday(day, overrides):
             count += 1
     return count
 
 
 def next_workday(day: dt.date) -> dt.date:
     """`day` itself when it is a working day, otherwise the next working day."""
-    window = _Window(day, 30)
-    while not window.is_workday(day):
+    overrides = current_overrides()
+    while not is_workday(day, overrides):
         day += dt.timedelta(days=1)
     return day
 

@@ -68,13 +68,21 @@ class Suggestion(models.Model):
     # States from which staff may refer (again): after triage, after an unsatisfied rating, under 督办.
     REFERABLE_STATUSES = ("accepted", "reopened", "supervised")
 
-    tracking_code = models.CharField(_("查询码"), max_length=CODE_LENGTH, unique=True, editable=False)
+    # Unique through Meta.constraints, not unique=True: on PostgreSQL that would add a second,
+    # varchar_pattern_ops index for LIKE lookups that nothing makes.
+    tracking_code = models.CharField(_("查询码"), max_length=CODE_LENGTH, editable=False)
     title = models.CharField(_("标题"), max_length=100)
     content = models.TextField(_("内容"), max_length=5000)
     category = models.CharField(_("类别"), max_length=20, choices=Category.choices, default=Category.OTHER)
     channel = models.CharField(_("来源渠道"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    # The four foreign keys below have no index of their own: each leads a composite index in Meta.indexes
+    # (with created_at), which serves the same lookups. Every index is paid for by every write.
     area = models.ForeignKey(
-        "stations.Area", on_delete=models.PROTECT, related_name="suggestions", verbose_name=_("所属区划")
+        "stations.Area",
+        on_delete=models.PROTECT,
+        related_name="suggestions",
+        verbose_name=_("所属区划"),
+        db_index=False,
     )
     station = models.ForeignKey(
         "stations.Station",
@@ -83,6 +91,7 @@ class Suggestion(models.Model):
         blank=True,
         related_name="suggestions",
         verbose_name=_("联络站"),
+        db_index=False,
     )
     delegate = models.ForeignKey(
         "stations.Delegate",
@@ -91,6 +100,7 @@ class Suggestion(models.Model):
         blank=True,
         related_name="addressed_suggestions",
         verbose_name=_("收件代表"),
+        db_index=False,
     )
     raised_by_delegate = models.ForeignKey(
         "stations.Delegate",
@@ -99,6 +109,7 @@ class Suggestion(models.Model):
         blank=True,
         related_name="raised_suggestions",
         verbose_name=_("提出代表"),
+        db_index=False,
     )
     reception_item = models.OneToOneField(
         "stations.ReceptionLogItem",
@@ -146,13 +157,16 @@ class Suggestion(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(
-        excluded_fields=["submitter_name", "submitter_phone", "submitter_email", "search_text", "updated_at"]
+        excluded_fields=["submitter_name", "submitter_phone", "submitter_email", "search_text", "updated_at"],
+        # The history is read per suggestion (by `id`) and by date; it needs no index on what it copies.
+        no_db_index=["area", "station", "delegate", "raised_by_delegate", "reception_item", "merged_into"],
     )
 
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("意见建议")
         verbose_name_plural = _("意见建议")
+        constraints = [models.UniqueConstraint(fields=["tracking_code"], name="sugg_tracking_code_unique")]
         indexes = [
             models.Index(fields=["created_at", "id"], name="sugg_created"),
             models.Index(fields=["area", "created_at"], name="sugg_area_created"),
@@ -386,7 +400,10 @@ class SuggestionEvent(models.Model):
         EXTENSION_REFUSED = "extension_refused", _("不同意延期")
         CONTACT_VIEWED = "contact_viewed", _("查看联系方式")
 
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="events")
+    # No index of its own: event_suggestion_at (suggestion, at, id) serves every lookup by suggestion.
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     kind = models.CharField(max_length=24, choices=Kind.choices)
     at = models.DateTimeField()
     actor = models.ForeignKey(

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from liaison.accounts.scoping import scope_to_area
-from liaison.workdays import _base_is_workday, _overrides
+from liaison.workdays import _base_is_workday, current_overrides
 from stations.models import Area, HandlingUnit
 
 from . import search
@@ -219,20 +219,13 @@ def similar_open(s: Suggestion, *, limit: int = 5, candidates: int = 200) -> lis
 class Lights:
     """Green / yellow / red by the share of the working-day deadline used, for a page of suggestions.
 
-    The calendar's admin overrides for the whole span are read in one query, so a page costs one query
-    whatever its size.
+    The calendar's admin overrides come from the process's copy (liaison.workdays), so a page costs no query
+    for them whatever its size.
     """
 
-    def __init__(self, items, today: dt.date | None = None):
+    def __init__(self, items=(), today: dt.date | None = None):
         self.today = today or timezone.localdate()
-        spans = [self._span(s) for s in items]
-        spans = [x for x in spans if x]
-        if spans:
-            lo = min(a for a, _b in spans)
-            hi = max(max(b, self.today) for _a, b in spans)
-            self.overrides = _overrides(lo, hi)
-        else:
-            self.overrides = {}
+        self.overrides = current_overrides()
         self._cache: dict[dt.date, bool] = {}
 
     @staticmethod

@@ -29,9 +29,13 @@ PASSWORD = "pw-Liaison-2026"
 def _clear_cache():
     from django.core.cache import cache
 
+    from liaison.workdays import forget_overrides
+
     cache.clear()
+    forget_overrides()
     yield
     cache.clear()
+    forget_overrides()
 
 
 @pytest.fixture

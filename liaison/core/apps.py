@@ -8,8 +8,17 @@ class CoreConfig(AppConfig):
     verbose_name = _("工作日历")
 
     def ready(self) -> None:
-        from liaison import startup  # noqa: F401 - registers the deploy check
+        from django.db.models.signals import post_delete, post_save
 
+        from liaison import startup  # noqa: F401 - registers the deploy check
+        from liaison.workdays import overrides_changed
+
+        from .models import WorkdayOverride
+
+        post_save.connect(overrides_changed, sender=WorkdayOverride, dispatch_uid="workdays-overrides-save")
+        post_delete.connect(
+            overrides_changed, sender=WorkdayOverride, dispatch_uid="workdays-overrides-delete"
+        )
         name_schema_enums()
 
 

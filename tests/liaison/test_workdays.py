@@ -151,3 +151,22 @@ def test_calendar_notice_is_shown_to_admins_only(in_late_2026, admin_user, staff
 def test_calendar_notice_disappears_once_the_year_is_entered(in_late_2026, admin_user):
     WorkdayOverride.objects.create(date=D(UNKNOWN_YEAR, 1, 1), is_workday=False, note="元旦")
     assert _context_for(admin_user)["calendar_notice_years"] == []
+
+
+def test_an_override_saved_here_counts_at_once(django_capture_on_commit_callbacks):
+    # 2026-10-09 (Friday) is a working day by the package; the reply deadline of a referral on 10-08 moves
+    # by one day as soon as the county declares 10-09 a local holiday.
+    assert add_workdays(D(2026, 10, 8), 1) == D(2026, 10, 9)
+    with django_capture_on_commit_callbacks(execute=True):
+        WorkdayOverride.objects.create(date=D(2026, 10, 9), is_workday=False, note="本地假期")
+    assert add_workdays(D(2026, 10, 8), 1) == D(2026, 10, 10)
+
+
+def test_an_override_written_by_another_process_counts_within_the_ttl(monkeypatch):
+    assert add_workdays(D(2026, 10, 8), 1) == D(2026, 10, 9)
+    # bulk_create sends no signal: to this process it is as if another process had written the row.
+    WorkdayOverride.objects.bulk_create([WorkdayOverride(date=D(2026, 10, 9), is_workday=False)])
+    assert add_workdays(D(2026, 10, 8), 1) == D(2026, 10, 9)  # this process's copy, not yet reloaded
+    later = workdays.time.monotonic() + workdays.OVERRIDES_TTL + 1
+    monkeypatch.setattr(workdays.time, "monotonic", lambda: later)
+    assert add_workdays(D(2026, 10, 8), 1) == D(2026, 10, 10)
