@@ -23,8 +23,12 @@ DEFAULTS = {
     # 三色督办: share of the working-day deadline used at which an item turns yellow, then red.
     "YELLOW_AT": 0.5,
     "RED_AT": 0.8,
-    # Statistics are computed at most this often per area and period (and warmed by a beat task).
-    "STATS_CACHE_SECONDS": 300,
+    # Statistics: whole months are summed from monthly cells per county (suggestions.stats). A dashboard
+    # folds recent changes into them first unless that was done less than this many seconds ago.
+    "STATS_FOLD_SECONDS": 15,
+    # A suggestion's cells are those of its area's ancestor at this depth (3: the county in a tree that
+    # starts at the province); areas deeper than that are counted live.
+    "STATS_KEY_DEPTH": 3,
     # Limits on public input.
     "TITLE_MAX": 100,
     "CONTENT_MAX": 5000,

@@ -306,6 +306,7 @@ def generate(
                     Referral(
                         id=ids.take(Referral),
                         suggestion_id=s.id,
+                        area_id=s.area_id,
                         unit_id=unit[0],
                         role=role,
                         round=s.round,
@@ -348,6 +349,7 @@ def generate(
                         due + dt.timedelta(days=1), dt.time(1), tzinfo=now.tzinfo
                     )
                 result = _pick(rng, RESULT_WEIGHTS)
+                r.reply_result = result
                 batch.replies.append(
                     Reply(
                         id=ids.take(Reply),

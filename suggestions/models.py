@@ -187,6 +187,8 @@ class Suggestion(models.Model):
             models.Index(fields=["status", "triage_due"], name="sugg_status_triage_due"),
             models.Index(fields=["raised_by_delegate", "created_at"], name="sugg_raisedby_created"),
             models.Index(fields=["delegate", "created_at"], name="sugg_delegate_created"),
+            # What changed since the statistics were last folded in (suggestions.stats.refresh).
+            models.Index(fields=["updated_at"], name="sugg_updated"),
         ]
 
     def __str__(self) -> str:
@@ -238,6 +240,11 @@ class Referral(models.Model):
     OPEN_STATUSES = ("pending", "accepted")
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="referrals")
+    # The suggestion's area (which never changes), copied so that the statistics scope referrals to an area
+    # subtree without joining suggestions.
+    area = models.ForeignKey(
+        "stations.Area", on_delete=models.PROTECT, related_name="+", db_index=False, editable=False
+    )
     unit = models.ForeignKey(
         "stations.HandlingUnit",
         on_delete=models.PROTECT,
@@ -253,13 +260,19 @@ class Referral(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
     replied_on_time = models.BooleanField(null=True, blank=True)
+    # The reply's result class, copied here so that the statistics count referrals without joining replies.
+    reply_result = models.CharField(max_length=14, blank=True)
     return_reason = models.CharField(_("退回理由"), max_length=500, blank=True)
     return_reviewed_at = models.DateTimeField(null=True, blank=True)
     overdue_at = models.DateTimeField(null=True, blank=True)
     referred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    history = HistoricalRecords()
+    # Every save lists it in update_fields, and every queryset update() sets it: the statistics fold in
+    # what changed since they last looked (suggestions.stats.refresh).
+    updated_at = models.DateTimeField(auto_now=True)
+    # The copies above are not history: the suggestion and the reply have it.
+    history = HistoricalRecords(excluded_fields=["updated_at", "area", "reply_result"])
 
     class Meta:
         ordering = ["due", "id"]
@@ -282,6 +295,7 @@ class Referral(models.Model):
             models.Index(fields=["status", "due"], name="ref_status_due"),
             models.Index(fields=["suggestion", "round"], name="ref_suggestion_round"),
             models.Index(fields=["created_at"], name="ref_created"),
+            models.Index(fields=["updated_at"], name="ref_updated"),
         ]
 
     def __str__(self) -> str:
@@ -426,3 +440,97 @@ class SuggestionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.suggestion_id} {self.kind}"
+
+
+# --- statistics cells (suggestions.stats) -------------------------------------------------------------------
+# Derived data, rebuilt from the tables above at any time (`manage.py rebuild_stats`): no history.
+class StatsKeyed(models.Model):
+    """A month of statistics for one *key*: the path of a county-level (or higher) area. A suggestion's key
+    is its area's path cut to STATS_KEY_DEPTH levels, so the keys under an area's path partition its
+    subtree and a city's year is a few thousand cells instead of ~10^5 suggestions."""
+
+    key = models.CharField(max_length=80)
+    month = models.DateField()  # the first day of the month (Asia/Shanghai)
+
+    class Meta:
+        abstract = True
+
+
+class MonthlyStats(StatsKeyed):
+    class Dim(models.TextChoices):
+        ALL = "all", "all"
+        CATEGORY = "category", "category"
+        CHANNEL = "channel", "channel"
+        STATION = "station", "station"
+
+    COUNTERS = (
+        "received",
+        "accepted",
+        "rejected",
+        "referred",
+        "replied",
+        "closed",
+        "overdue",
+        "triaged",
+        "responded_on_time",
+        "solved",
+        "replied_on_time",
+        "rated",
+        "satisfied",
+    )
+
+    dim = models.CharField(max_length=10, choices=Dim.choices)
+    value = models.CharField(max_length=20, blank=True)  # category, channel, station id; "" for all/none
+    received = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    referred = models.PositiveIntegerField(default=0)
+    replied = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    triaged = models.PositiveIntegerField(default=0)
+    responded_on_time = models.PositiveIntegerField(default=0)
+    solved = models.PositiveIntegerField(default=0)
+    replied_on_time = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "month", "dim", "value"], name="monthly_stats_cell")
+        ]
+        indexes = [models.Index(fields=["dim", "month", "key"], name="monthly_stats_dim_month")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.month:%Y-%m} {self.dim}={self.value}"
+
+
+class MonthlyUnitStats(StatsKeyed):
+    COUNTERS = ("referrals", "lead", "replied", "replied_on_time", "returned", "overdue", "solved")
+
+    unit = models.ForeignKey("stations.HandlingUnit", on_delete=models.CASCADE, related_name="+")
+    referrals = models.PositiveIntegerField(default=0)
+    lead = models.PositiveIntegerField(default=0)
+    replied = models.PositiveIntegerField(default=0)
+    replied_on_time = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    solved = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "month", "unit"], name="monthly_unit_stats_cell")
+        ]
+        indexes = [models.Index(fields=["month", "key"], name="monthly_unit_stats_month")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.month:%Y-%m} unit {self.unit_id}"
+
+
+class StatsState(models.Model):
+    """One row: the time up to which changes are folded into the cells (None: never built)."""
+
+    folded_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"statistics folded until {self.folded_until}"

@@ -13,7 +13,11 @@ BEAT_SCHEDULE = {
         "schedule": crontab(hour=8, minute=15),
     },
     "suggestions-close-expired": {"task": "suggestions.tasks.close_expired", "schedule": crontab(minute=20)},
-    "suggestions-warm-stats": {"task": "suggestions.tasks.warm_stats", "schedule": crontab(minute="*/5")},
+    "suggestions-refresh-stats": {"task": "suggestions.tasks.refresh_stats", "schedule": crontab(minute="*")},
+    "suggestions-rebuild-stats": {
+        "task": "suggestions.tasks.rebuild_stats",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "suggestions-daily-sweep": {
         "task": "suggestions.tasks.daily_sweep",
         "schedule": crontab(hour=2, minute=30),

@@ -476,13 +476,20 @@ def suggestion_refer(
     due = _reply_due(s, today, due_workdays)
     # Leftovers of this round (assisting referrals still open after a lead's return) make way for the new ones.
     Referral.objects.filter(suggestion=s, round=s.round, status__in=Referral.OPEN_STATUSES).update(
-        status=Referral.Status.CANCELLED
+        status=Referral.Status.CANCELLED, updated_at=now
     )
     # Re-referring is the staff's review of any return (退单审核).
     Referral.objects.filter(suggestion=s, status=Referral.Status.RETURNED, return_reviewed_at=None).update(
-        return_reviewed_at=now
+        return_reviewed_at=now, updated_at=now
     )
-    common = {"suggestion": s, "round": s.round, "due": due, "original_due": due, "created_at": now}
+    common = {
+        "suggestion": s,
+        "area_id": s.area_id,
+        "round": s.round,
+        "due": due,
+        "original_due": due,
+        "created_at": now,
+    }
     lead = Referral.objects.create(unit=lead_unit, role=Referral.Role.LEAD, referred_by=actor, **common)
     others = [
         Referral.objects.create(unit=u, role=Referral.Role.ASSISTING, referred_by=actor, **common)
@@ -531,7 +538,7 @@ def referral_accept(*, referral_id: int, actor=None) -> Referral:
         raise InvalidTransition(_("只有待签收的转办件可以签收。"))
     now = timezone.now()
     ref.status, ref.accepted_at = Referral.Status.ACCEPTED, now
-    ref.save(update_fields=["status", "accepted_at"])
+    ref.save(update_fields=["status", "accepted_at", "updated_at"])
     _event(s, K.REFERRAL_ACCEPTED, actor=actor, referral=ref, data={"unit": ref.unit.name}, at=now)
     return ref
 
@@ -553,10 +560,10 @@ def referral_return(*, referral_id: int, reason: str, actor=None) -> Referral:
         raise InvalidTransition(_("只有待签收或办理中的转办件可以退回。"))
     now = timezone.now()
     ref.status, ref.return_reason = Referral.Status.RETURNED, reason
-    ref.save(update_fields=["status", "return_reason"])
+    ref.save(update_fields=["status", "return_reason", "updated_at"])
     if ref.role == Referral.Role.LEAD and s.status == S.REFERRED:
         Referral.objects.filter(suggestion=s, round=ref.round, status__in=Referral.OPEN_STATUSES).update(
-            status=Referral.Status.CANCELLED
+            status=Referral.Status.CANCELLED, updated_at=now
         )
         s.status, s.reply_due, s.is_overdue = _triage_status_for_round(s.round), None, False
         s.save(update_fields=["status", "reply_due", "is_overdue", "updated_at"])
@@ -588,7 +595,7 @@ def referral_return_review(*, referral_id: int, actor=None) -> Referral:
     if ref.return_reviewed_at:
         return ref
     ref.return_reviewed_at = timezone.now()
-    ref.save(update_fields=["return_reviewed_at"])
+    ref.save(update_fields=["return_reviewed_at", "updated_at"])
     _event(s, K.RETURN_REVIEWED, actor=actor, referral=ref, public=False, data={"unit": ref.unit.name})
     return ref
 
@@ -629,9 +636,12 @@ def referral_reply(*, referral_id: int, result: str, content: str, actor=None) -
         referral=ref, suggestion=s, result=result, content=content, at=now, author=actor
     )
     ref.status, ref.replied_at, ref.replied_on_time = Referral.Status.REPLIED, now, today <= ref.due
+    ref.reply_result = result
     if ref.accepted_at is None:
         ref.accepted_at = now
-    ref.save(update_fields=["status", "replied_at", "replied_on_time", "accepted_at"])
+    ref.save(
+        update_fields=["status", "replied_at", "replied_on_time", "reply_result", "accepted_at", "updated_at"]
+    )
     _event(
         s,
         K.REPLIED,
@@ -809,7 +819,7 @@ def extension_grant(*, extension_id: int, actor=None, note: str = "") -> Extensi
         ref.due = ext.requested_due
         if ref.overdue_at and ref.due >= timezone.localdate(now):
             ref.overdue_at = None
-        ref.save(update_fields=["due", "overdue_at"])
+        ref.save(update_fields=["due", "overdue_at", "updated_at"])
         if ref.role == Referral.Role.LEAD and s.status == S.REFERRED:
             s.reply_due = ref.due
             s.is_overdue = ref.overdue_at is not None
@@ -910,7 +920,7 @@ def referrals_overdue_mark(*, today: dt.date | None = None) -> int:
                 continue
             now = timezone.now()
             ref.overdue_at = now
-            ref.save(update_fields=["overdue_at"])
+            ref.save(update_fields=["overdue_at", "updated_at"])
             if ref.role == Referral.Role.LEAD and s.status == S.REFERRED:
                 s.is_overdue = True
                 s.save(update_fields=["is_overdue", "updated_at"])

@@ -51,8 +51,16 @@ def suggestions_from_reception_log(log_id: int) -> int:
 
 
 @shared_task
-def warm_stats() -> int:
-    """Recompute the county-and-above dashboards so staff never wait for a cold one."""
-    from .stats import warm
+def refresh_stats() -> int | None:
+    """Fold recent changes into the monthly statistics cells, so dashboards rarely have to."""
+    from .stats import refresh
 
-    return warm()
+    return refresh()
+
+
+@shared_task
+def rebuild_stats() -> int | None:
+    """Recompute every statistics cell from the suggestions and referrals (nightly safety net)."""
+    from .stats import refresh
+
+    return refresh(full=True)

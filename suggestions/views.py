@@ -19,7 +19,6 @@ from stations.models import Area, Delegate, Station
 from stations.qr import qr_svg
 
 from . import exports, selectors, services, stats
-from .conf import conf
 from .forms import (
     DecisionForm,
     DelegateSuggestionForm,
@@ -392,7 +391,7 @@ def _stats_scope(request):
 @staff_required
 def staff_stats(request):
     form, area, period = _stats_scope(request)
-    data = stats.dashboard_cached(area, period)
+    data = stats.dashboard(area, period)
 
     def bars(rows, key="received"):
         top = max([r[key] for r in rows] or [0]) or 1
@@ -407,7 +406,7 @@ def staff_stats(request):
     return render(
         request,
         "suggestions/staff_stats.html",
-        {"form": form, "d": data, "query": query, "stats_minutes": max(1, conf.STATS_CACHE_SECONDS // 60)},
+        {"form": form, "d": data, "query": query},
     )
 
 

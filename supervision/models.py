@@ -136,7 +136,8 @@ class TopicSupport(models.Model):
     Append-only and never edited, so no history table (which would only copy the hash).
     """
 
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="supports")
+    # No index of its own: the unique (topic, phone_hash) constraint's index serves lookups by topic.
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="supports", db_index=False)
     phone_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -682,9 +682,10 @@ class _TopicRefused(Exception):
 def topic_support(*, topic_id: int, phone: str, code: str, now: dt.datetime | None = None) -> int:
     """One support per number per topic, confirmed by a one-time code. Returns the topic's new count.
 
-    The happy path is three statements in one transaction: claim the code (a conditional UPDATE that only one
-    request can win), add one to the topic's count (which also locks the topic row, checks its status and
-    returns the count), insert the unique support row. Anything refused rolls the whole transaction back, so a
+    The happy path is three statements in one transaction, plain SQL (PostgreSQL and SQLite alike: the ORM
+    was half the request's CPU): claim the code (a conditional UPDATE that only one request can win), add one
+    to the topic's count (which also locks the topic row, checks its status and returns the count), insert
+    the unique support row. Anything refused rolls the whole transaction back, so a
     duplicate support (409) leaves the code unused and the count untouched.
     """
     now = now or timezone.now()
@@ -694,20 +695,13 @@ def topic_support(*, topic_id: int, phone: str, code: str, now: dt.datetime | No
         raise ValidationFailed(_("验证码错误或已过期，请重新获取。"))
     p_hash = phone_hash(phone)
     c_hash = _code_hash(p_hash, code)
-    latest = (
-        SmsCode.objects.filter(
-            phone_hash=p_hash, purpose=SmsCode.Purpose.SUPPORT, used_at=None, expires_at__gt=now
-        )
-        .order_by("-created_at")
-        .values("pk")[:1]
-    )
     sms_table, topic_table = SmsCode._meta.db_table, Topic._meta.db_table
+    support_table = TopicSupport._meta.db_table
     db_now = connection.ops.adapt_datetimefield_value(now)  # the column's own representation on each backend
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             # Claim the live code: only the latest unused, unexpired code of this number, and only one request
             # can move its used_at from NULL (a racing second request finds it set and updates nothing).
-            # Plain SQL on this hot path (PostgreSQL and SQLite alike): the ORM was half the request's CPU.
             cursor.execute(
                 f"UPDATE {sms_table} SET used_at = %s WHERE id = ("
                 f"SELECT id FROM {sms_table} WHERE phone_hash = %s AND purpose = %s AND used_at IS NULL"
@@ -727,10 +721,20 @@ def topic_support(*, topic_id: int, phone: str, code: str, now: dt.datetime | No
             row = cursor.fetchone()
             if row is None:
                 raise _TopicRefused
-            TopicSupport.objects.create(topic_id=topic_id, phone_hash=p_hash)
+            cursor.execute(
+                f"INSERT INTO {support_table} (topic_id, phone_hash, created_at) VALUES (%s, %s, %s)",
+                [topic_id, p_hash, db_now],
+            )
             return int(row[0])
     except _CodeRefused:
         # A wrong guess counts against the live code: five of them and it is dead.
+        latest = (
+            SmsCode.objects.filter(
+                phone_hash=p_hash, purpose=SmsCode.Purpose.SUPPORT, used_at=None, expires_at__gt=now
+            )
+            .order_by("-created_at")
+            .values("pk")[:1]
+        )
         SmsCode.objects.filter(pk=Subquery(latest)).exclude(code_hash=c_hash).update(
             failed_attempts=F("failed_attempts") + 1
         )

@@ -293,7 +293,7 @@ class StatsView(APIView):
 
     @extend_schema(parameters=PERIOD_PARAMS, responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        return Response(stats.dashboard_cached(_parse_area(request), _parse_period(request)))
+        return Response(stats.dashboard(_parse_area(request), _parse_period(request)))
 
 
 class ExportView(APIView):

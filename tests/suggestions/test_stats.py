@@ -3,9 +3,12 @@
 import datetime as dt
 
 import pytest
+from django.test import override_settings
+from django.utils import timezone
 
-from suggestions import services, tasks
-from suggestions.stats import Period, dashboard, dashboard_cached
+from suggestions import services, stats, tasks
+from suggestions.models import MonthlyStats, Referral, Suggestion
+from suggestions.stats import Period, dashboard
 
 pytestmark = pytest.mark.django_db
 
@@ -60,10 +63,122 @@ def test_export_api(client_for, referred, staff):
     assert client_for(staff).get("/api/v1/suggestions/export/?file=pdf").status_code == 400
 
 
-def test_warm_task_refreshes_cached_dashboards(make_suggestion, tree):
-    make_suggestion()
-    assert dashboard_cached(tree.county, Period.default())["totals"]["received"] == 1
-    make_suggestion()
-    assert dashboard_cached(tree.county, Period.default())["totals"]["received"] == 1  # cached
-    assert tasks.warm_stats() == 3  # 陕西省, 商洛市, 商州区 have suggestions; 洛南县 none
-    assert dashboard_cached(tree.county, Period.default())["totals"]["received"] == 2
+# --- monthly cells: whole months summed from them must equal counting the suggestions -----------------------
+TODAY = timezone.localdate()
+YEAR = Period(dt.date(TODAY.year - 1, 1, 1), TODAY)
+
+
+def _move(s, day: dt.date) -> None:
+    """Put a suggestion (and its referrals) on an earlier day, as if it had been made then."""
+    at = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 30)))
+    now = timezone.now()
+    Suggestion.objects.filter(pk=s.pk).update(created_at=at, updated_at=now)
+    Referral.objects.filter(suggestion=s).update(created_at=at, updated_at=now)
+
+
+def _live(area, period, today=TODAY) -> dict:
+    d = stats._present(area, period, stats._live(area, period, today))
+    d.pop("computed_at")
+    return d
+
+
+def _cells(area, period, today=TODAY) -> dict:
+    d = dashboard(area, period, today=today)
+    d.pop("computed_at")
+    return d
+
+
+@pytest.fixture
+def history(make_suggestion, staff, unit, other_unit, unit_user, other_station, tree):
+    """Suggestions over the past year in both counties, at every stage of the loop."""
+    made = []
+    days = [dt.date(TODAY.year - 1, 3, 14), dt.date(TODAY.year - 1, 7, 1), dt.date(TODAY.year - 1, 7, 31)]
+    days += [TODAY.replace(day=1) - dt.timedelta(days=1), TODAY]
+    for i, day in enumerate(days):
+        a = make_suggestion(category="transport" if i % 2 else "urban")
+        b = make_suggestion(station=other_station, channel="letter")
+        c = make_suggestion(area=tree.city, station=None)  # addressed to the city itself
+        services.suggestion_accept(suggestion_id=a.pk, actor=staff)
+        services.suggestion_refer(
+            suggestion_id=a.pk, lead_unit=unit, assisting_units=[other_unit], actor=staff
+        )
+        if i % 2 == 0:
+            ref = a.referrals.get(role="lead")
+            services.referral_reply(referral_id=ref.pk, result="solved", content="已修", actor=unit_user)
+            services.suggestion_rate(suggestion_id=a.pk, rating="satisfied")
+        services.suggestion_reject(suggestion_id=b.pk, reason="不属于本级", actor=staff)
+        for s in (a, b, c):
+            _move(s, day)
+        made += [a, b, c]
+    return made
+
+
+@pytest.mark.parametrize("where", ["province", "city", "county", "other_county", "township"])
+def test_cells_give_the_same_figures_as_counting(history, tree, where):
+    stats.refresh()
+    area = getattr(tree, where)
+    for period in (
+        YEAR,
+        Period(dt.date(TODAY.year - 1, 3, 15), dt.date(TODAY.year - 1, 7, 31)),
+        Period.default(),
+    ):
+        assert _cells(area, period) == _live(area, period)
+    assert _cells(tree.city, YEAR)["totals"]["received"] == len(history)
+
+
+def _settle() -> None:
+    """As if the history had been made long before the folds below (outside their look-back margin)."""
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+    Suggestion.objects.update(updated_at=an_hour_ago)
+    Referral.objects.update(updated_at=an_hour_ago)
+
+
+def test_a_change_is_folded_into_its_month_and_only_that(history, tree, staff, unit):
+    _settle()
+    stats.refresh()
+    march = Suggestion.objects.get(area=tree.city, created_at__month=3, status="submitted")
+    services.suggestion_accept(suggestion_id=march.pk, actor=staff)
+    assert stats.refresh() == 1  # one bucket: the city's own key, last March
+    assert stats.refresh() == 1  # still within the look-back margin: folded again, the same result
+    with override_settings(SUGGESTION_STATS_FOLD_SECONDS=0):
+        assert _cells(tree.city, YEAR) == _live(tree.city, YEAR)
+    assert (
+        MonthlyStats.objects.filter(key=tree.city.path, dim="all")
+        .get(month=dt.date(TODAY.year - 1, 3, 1))
+        .accepted
+        == 1
+    )
+
+
+def test_late_triage_counts_as_the_calendar_moves(make_suggestion, tree):
+    s = make_suggestion()
+    _move(s, dt.date(TODAY.year - 1, 5, 4))
+    Suggestion.objects.filter(pk=s.pk).update(triage_due=dt.date(TODAY.year - 1, 5, 7))
+    stats.refresh()
+    period = Period(dt.date(TODAY.year - 1, 5, 1), dt.date(TODAY.year - 1, 5, 31))
+    before = dt.date(TODAY.year - 1, 5, 6)
+    # No row changes between these two days: the deadline passing alone makes the triage due (and late).
+    assert _cells(tree.county, period, today=before)["totals"]["response_due"] == 0
+    assert _cells(tree.county, period)["totals"]["response_due"] == 1
+    assert _cells(tree.county, period)["totals"]["response_rate"] == 0.0
+    assert _cells(tree.county, period) == _live(tree.county, period)
+
+
+def test_the_tasks_fold_and_rebuild(history, tree):
+    _settle()
+    assert tasks.refresh_stats() > 0  # never built: everything
+    MonthlyStats.objects.filter(key=tree.county.path).update(received=999)  # cells gone wrong somehow
+    assert tasks.refresh_stats() == 0  # nothing changed since
+    assert tasks.rebuild_stats() > 0
+    assert _cells(tree.county, YEAR) == _live(tree.county, YEAR)
+
+
+def test_stats_page_shows_the_year(history, staff, client_for):
+    from django.test import Client
+
+    c = Client()
+    c.force_login(staff)
+    r = c.get(f"/workspace/suggestions/stats/?start={TODAY.year - 1}-01-01&end={TODAY.isoformat()}")
+    assert r.status_code == 200
+    county_count = _live(staff.area, YEAR)["totals"]["received"]
+    assert f'id="stat-received">{county_count}<' in r.content.decode()
