@@ -1,8 +1,12 @@
 """Shared API plumbing: pagination, the one exception handler, and the atomic rate limiter."""
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator as DjangoPaginator
 from django.http import Http404
+from django.utils.functional import cached_property
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -13,10 +17,30 @@ from . import ratelimit
 from .errors import DomainError
 
 
+class KnownCountPaginator(DjangoPaginator):
+    """A paginator told the count (when the caller knows it without a COUNT query) instead of counting."""
+
+    def __init__(self, *args, count: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count if self._known_count is not None else super().count
+
+
 class Pagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 200  # larger requests are capped, not refused
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # A view that knows its list's size sets `known_count` (see KnownCountPaginator).
+        known = getattr(view, "known_count", None)
+        self.django_paginator_class = (
+            partial(KnownCountPaginator, count=known) if known is not None else DjangoPaginator
+        )
+        return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)

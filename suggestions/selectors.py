@@ -91,6 +91,20 @@ def staff_queue(user, f: QueueFilters) -> QuerySet[Suggestion]:
     return qs.order_by(*ORDERINGS.get(f.ordering, ORDERINGS["created_at"]))
 
 
+def staff_queue_count(user, f: QueueFilters) -> int | None:
+    """The queue's count without counting it, when the queue is everything in a subtree (no filter but
+    the area): from the statistics cells (suggestions.stats.received_count). None otherwise: count it."""
+    from .stats import received_count
+
+    narrowed = f.status or f.open_only or f.station or f.category or f.channel or f.q
+    if narrowed or f.overdue is not None or f.key is not None:
+        return None
+    area = f.area or getattr(user, "area", None)
+    if area is None or not area.path.startswith(getattr(user, "area_path", None) or "\0"):
+        return None
+    return received_count(area)
+
+
 def unit_queue(user, *, status: str = "", open_only: bool = True) -> QuerySet[Referral]:
     """A unit's referrals, due soonest first."""
     qs = referrals_for(user).select_related("suggestion", "suggestion__area", "unit")

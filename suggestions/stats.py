@@ -320,6 +320,28 @@ def _present(area: Area, period: Period, parts: Parts) -> dict:
     }
 
 
+def received_count(area: Area) -> int | None:
+    """How many suggestions the area's subtree has ever received, exactly, without counting them all.
+
+    A suggestion's month and area never change once it is made and suggestions are never deleted, so the
+    cells of the months before last are final once a fold has run after that month ended (plus the margin
+    for transactions open then); the rest is counted live. Suggestions are always made with today's date,
+    so only an import of older ones (which runs `rebuild_stats`) adds to a final month. None when the cells
+    cannot say: an area below key depth, or no fold since last month began. Three queries.
+    """
+    if not uses_cells(area):
+        return None
+    folded = StatsState.objects.filter(pk=1).values_list("folded_until", flat=True).first()
+    boundary = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    if folded is None or folded < _local_midnight(boundary) + FOLD_MARGIN:
+        return None
+    past = MonthlyStats.objects.filter(
+        dim=MonthlyStats.Dim.ALL, key__startswith=area.path, month__lt=boundary
+    ).aggregate(n=Sum("received"))["n"]
+    recent = Suggestion.objects.filter(_in_subtree(area), created_at__gte=_local_midnight(boundary)).count()
+    return (past or 0) + recent
+
+
 # --- keeping the cells current --------------------------------------------------------------------------
 def _keyed(qs: QuerySet) -> QuerySet:
     """Suggestions or referrals (both carry the area) with their key and month."""

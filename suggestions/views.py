@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from liaison import ratelimit
 from liaison.accounts.decorators import delegate_required, staff_required, unit_required
+from liaison.api import KnownCountPaginator
 from liaison.errors import DomainError
 from stations.models import Area, Delegate, Station
 from stations.qr import qr_svg
@@ -201,7 +202,8 @@ def staff_queue(request):
         f.overdue = True if d.get("overdue") else None
         f.key = True if d.get("key") else None
     qs = selectors.staff_queue(request.user, f)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    count = selectors.staff_queue_count(request.user, f)  # "全部" with no other filter: from the cells
+    page = KnownCountPaginator(qs, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
     items = selectors.with_lights(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)

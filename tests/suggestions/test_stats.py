@@ -182,3 +182,37 @@ def test_stats_page_shows_the_year(history, staff, client_for):
     assert r.status_code == 200
     county_count = _live(staff.area, YEAR)["totals"]["received"]
     assert f'id="stat-received">{county_count}<' in r.content.decode()
+
+
+def test_unfiltered_queue_count_comes_from_the_cells_and_is_exact(history, tree, city_staff, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(city_staff)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            body = c.get(url).json()
+        sqls = " ".join(q["sql"] for q in ctx.captured_queries)
+        return body["count"], "suggestions_monthlystats" in sqls
+
+    in_city = Suggestion.objects.filter(area__path__startswith=tree.city.path)
+    assert count("/api/v1/suggestions/") == (in_city.count(), False)  # never folded: counted
+    _settle()
+    stats.refresh()
+    assert count("/api/v1/suggestions/") == (in_city.count(), True)
+    assert count(f"/api/v1/suggestions/?area={tree.county.code}&page_size=5") == (
+        in_city.filter(area__path__startswith=tree.county.path).count(),
+        True,
+    )
+    assert count("/api/v1/suggestions/?status=submitted")[1] is False  # any other filter: counted
+    # A new suggestion is in this month, counted live: no fold needed for the total to be right.
+    services.suggestion_submit(title="新的意见", content="刚刚提交的意见建议。", area=tree.village)
+    assert count("/api/v1/suggestions/") == (in_city.count(), True)
+    # The page's "全部" view says the same.
+    from django.test import Client
+
+    page = Client()
+    page.force_login(city_staff)
+    html = page.get("/workspace/suggestions/?status=all").content.decode()
+    assert f"共 {in_city.count()} 件" in html
