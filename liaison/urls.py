@@ -19,11 +19,12 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # The API first: its public POSTs are the hottest paths, and every pattern before them is tried in turn.
+    path("api/v1/", include(api_v1)),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("lang/<str:code>/", views.switch_language, name="switch-language"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include(api_v1)),
     path("accounts/", include("liaison.accounts.urls")),
     path("", include("suggestions.urls")),
     path("", include("voting.urls")),

@@ -21,7 +21,7 @@ def test_window_counter_counts_and_always_expires():
     cache.delete("rl-test")
     assert [cache.incr_window("rl-test", 30) for _ in range(3)] == [1, 2, 3]
     ttl = backend_ttl("rl-test")
-    assert 0 < ttl <= 30  # created with its expiry: a counter can never block a client for good
+    assert 0 < ttl <= 30  # the first hit gave the window's counter its expiry
 
 
 def backend_ttl(key: str) -> int:
