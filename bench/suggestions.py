@@ -291,6 +291,25 @@ def similar_quality() -> dict:
     return out
 
 
+def forget_written(last_loaded: int) -> None:
+    """Delete what the throughput run wrote, so that the next run measures the same database."""
+    from django.db import connection, transaction
+
+    from bench.urls import FLOOR_TABLE
+    from suggestions.models import Suggestion, SuggestionEvent, SuggestionPhoto
+
+    with transaction.atomic(), connection.cursor() as cur:
+        for model, column in (
+            (SuggestionEvent, "suggestion_id"),
+            (SuggestionPhoto, "suggestion_id"),
+            (Suggestion.history.model, "id"),
+            (Suggestion, "id"),
+        ):
+            cur.execute(f'DELETE FROM "{model._meta.db_table}" WHERE "{column}" > %s', [last_loaded])
+        cur.execute(f"DELETE FROM {FLOOR_TABLE}")
+    log(f"  (the {Suggestion.objects.count():,} suggestions are back to what was loaded)")
+
+
 # --- measuring ---------------------------------------------------------------------------------------------
 def free_port() -> int:
     with socket.socket() as s:
@@ -516,6 +535,7 @@ def main() -> int:
             log(f"{name:<40}{med:>9.1f}{p90:>9.1f}{bad:>8}{runs:>6} runs{flag}")
 
         rng = random.Random(7)
+        last_loaded = Suggestion.objects.order_by("-id").values_list("id", flat=True).first() or 0
         from suggestions.demo import TOPICS
 
         def submission() -> bytes:
@@ -566,6 +586,7 @@ def main() -> int:
             args.duration / args.rounds,
             args.concurrency,
         )
+        forget_written(last_loaded)
         rates = {name: ok / seconds for name, (ok, _e, seconds) in sums.items()}
         base = rates["trivial POST view"]
         for name, _p, _f in targets:
@@ -579,7 +600,8 @@ def main() -> int:
             f"{submit_rate / rates['floor: the three rows as plain SQL']:.2f} of their plain-SQL floor"
         )
         slow = [r[0] for r in results if r[1] >= TARGET_MS]
-        log("\nAll latency targets met." if not slow else f"\nOver {TARGET_MS} ms: {', '.join(slow)}")
+        if results:
+            log("\nAll latency targets met." if not slow else f"\nOver {TARGET_MS} ms: {', '.join(slow)}")
         return 0
     finally:
         if server.poll() is None:
