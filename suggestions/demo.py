@@ -455,4 +455,8 @@ def seed(count: int = DEMO_COUNT) -> int:
         save_batch(batch)
         made += len(batch)
     reset_sequences()
+    if made:
+        from .stats import refresh
+
+        refresh(full=True)  # the rows went in with past dates: recompute the statistics cells now
     return made
