@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from liaison.accounts.scoping import scope_to_area
-from liaison.workdays import _base_is_workday, current_overrides
+from liaison.workdays import workdays_between
 from stations.models import Area, HandlingUnit
 
 from . import search
@@ -233,14 +233,12 @@ def similar_open(s: Suggestion, *, limit: int = 5, candidates: int = 200) -> lis
 class Lights:
     """Green / yellow / red by the share of the working-day deadline used, for a page of suggestions.
 
-    The calendar's admin overrides come from the process's copy (liaison.workdays), so a page costs no query
-    for them whatever its size.
+    Working days are counted by liaison.workdays, whose admin overrides are the process's copy: a page
+    costs no query for them whatever its size.
     """
 
-    def __init__(self, items=(), today: dt.date | None = None):
+    def __init__(self, today: dt.date | None = None):
         self.today = today or timezone.localdate()
-        self.overrides = current_overrides()
-        self._cache: dict[dt.date, bool] = {}
 
     @staticmethod
     def _span(s) -> tuple[dt.date, dt.date] | None:
@@ -250,19 +248,6 @@ class Lights:
             return timezone.localdate(s.referred_at), s.reply_due
         return None
 
-    def _is_workday(self, day: dt.date) -> bool:
-        if day not in self._cache:
-            self._cache[day] = self.overrides[day] if day in self.overrides else _base_is_workday(day)
-        return self._cache[day]
-
-    def _workdays(self, a: dt.date, b: dt.date) -> int:
-        count, day = 0, a
-        while day < b:
-            day += dt.timedelta(days=1)
-            if self._is_workday(day):
-                count += 1
-        return count
-
     def share(self, s) -> float | None:
         span = self._span(s)
         if span is None:
@@ -270,8 +255,8 @@ class Lights:
         start, due = span
         if self.today > due:
             return 1.0 + (self.today - due).days / 100
-        total = max(self._workdays(start, due), 1)
-        return self._workdays(start, min(self.today, due)) / total
+        total = max(workdays_between(start, due), 1)
+        return workdays_between(start, min(self.today, due)) / total
 
     def colour(self, s) -> str:
         share = self.share(s)
@@ -288,7 +273,7 @@ class Lights:
 
 def with_lights(items, today: dt.date | None = None) -> list:
     items = list(items)
-    lights = Lights(items, today)
+    lights = Lights(today)
     for s in items:
         s.light = lights.colour(s)
     return items
