@@ -7,6 +7,6 @@ test:
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
 messages:
-	DEBUG=True .venv/bin/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles && DEBUG=True .venv/bin/python manage.py compilemessages -l en --ignore=.venv
+	DEBUG=True .venv/bin/python manage.py makemessages -l en --no-obsolete --no-location --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles && DEBUG=True .venv/bin/python manage.py compilemessages -l en --ignore=.venv
 bench:
 	DEBUG=True .venv/bin/python bench/foundation.py
