@@ -235,8 +235,9 @@ def similar_quality() -> dict:
     from django.db.models import Count
 
     from stations.models import Area
-    from suggestions import selectors, services
+    from suggestions import selectors
     from suggestions.models import Suggestion
+    from suggestions.services.intake import suggestion_submit
 
     out: dict = {}
     try:
@@ -252,7 +253,7 @@ def similar_quality() -> dict:
             made = []
             for topic, texts in PARAPHRASES.items():
                 for title, content in texts:
-                    made.append((topic, services.suggestion_submit(title=title, content=content, area=area)))
+                    made.append((topic, suggestion_submit(title=title, content=content, area=area)))
             hits1 = hits3 = 0
             times = []
             for topic, s in made:

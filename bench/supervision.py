@@ -66,8 +66,8 @@ def fill(n_topics: int, n_supports: int, n_codes: int) -> dict:
     from django.utils import timezone
 
     from stations.models import Area
-    from supervision import services
     from supervision.models import SmsCode, Topic, TopicSupport
+    from supervision.services.sms_codes import _code_hash, phone_hash
 
     rng = random.Random(6)
     t = time.perf_counter()
@@ -108,7 +108,7 @@ def fill(n_topics: int, n_supports: int, n_codes: int) -> dict:
                 continue
             seen.add(key)
             counts[ti] += 1
-            rows.append(TopicSupport(topic_id=topics[ti].pk, phone_hash=services.phone_hash(phone)))
+            rows.append(TopicSupport(topic_id=topics[ti].pk, phone_hash=phone_hash(phone)))
         TopicSupport.objects.bulk_create(rows, batch_size=5000)
         Topic.objects.filter(pk__in=[x.pk for x in topics]).update(
             supports_count=Case(
@@ -123,12 +123,12 @@ def fill(n_topics: int, n_supports: int, n_codes: int) -> dict:
         for i in range(n_codes):
             phone = f"15{i:09d}"
             code = f"{rng.randrange(10**6):06d}"
-            p_hash = services.phone_hash(phone)
+            p_hash = phone_hash(phone)
             sms_rows.append(
                 SmsCode(
                     phone_hash=p_hash,
                     purpose="support",
-                    code_hash=services._code_hash(p_hash, code),
+                    code_hash=_code_hash(p_hash, code),
                     expires_at=expires,
                 )
             )

@@ -97,7 +97,7 @@ def floor_suggestion(request):
 @csrf_exempt
 def floor_support(request, topic_id: int):
     from supervision.models import SmsCode, Topic, TopicSupport
-    from supervision.services import _code_hash, phone_hash
+    from supervision.services.sms_codes import _code_hash, phone_hash
 
     d = json.loads(request.body)
     now = timezone.now()

@@ -68,8 +68,8 @@ def fill(n_delegates: int, n_candidates: int, seats: int) -> dict:
 
     from liaison.accounts.models import User
     from stations.models import Area, Delegate
-    from voting import services
     from voting.models import ProjectProposal, ProposalWindow, new_code
+    from voting.services.ballots import ballot_create, ballot_open
 
     t = time.perf_counter()
     with transaction.atomic():
@@ -113,7 +113,7 @@ def fill(n_delegates: int, n_candidates: int, seats: int) -> dict:
             )
             for i in range(n_candidates)
         )
-        ballot = services.ballot_create(
+        ballot = ballot_create(
             title="基准测试：民生实事项目票决",
             area=county,
             seats=seats,
@@ -122,7 +122,7 @@ def fill(n_delegates: int, n_candidates: int, seats: int) -> dict:
             secret=True,
             actor=admin,
         )
-        services.ballot_open(ballot_id=ballot.pk, actor=admin)
+        ballot_open(ballot_id=ballot.pk, actor=admin)
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE")  # fresh statistics, as a running database would have
     log(
@@ -267,17 +267,18 @@ def main() -> int:
         import django
 
         django.setup()
-        from voting import services
         from voting.models import BallotPaper, Vote
+        from voting.selectors import ballot_tally
+        from voting.services.ballots import ballot_close
 
-        services.ballot_close(ballot_id=data["ballot"])
+        ballot_close(ballot_id=data["ballot"])
         t = time.perf_counter()
-        tally = services.ballot_tally(ballot_id=data["ballot"])
+        tally = ballot_tally(ballot_id=data["ballot"])
         cold = time.perf_counter() - t
         runs = []
         for _ in range(20):
             t = time.perf_counter()
-            services.ballot_tally(ballot_id=data["ballot"])
+            ballot_tally(ballot_id=data["ballot"])
             runs.append(time.perf_counter() - t)
         warm = statistics.median(runs)
         log("")

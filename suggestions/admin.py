@@ -7,8 +7,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from liaison.accounts.admin import run_service_action
 from liaison.accounts.scoping import scope_to_area
 
-from . import services
+from .jobs import suggestion_close_expired
 from .models import ExtensionRequest, Rating, Referral, Reply, Suggestion, SuggestionEvent
+from .services.triage import suggestion_accept, suggestion_mark_key
 
 
 class _ReadOnly:
@@ -69,7 +70,7 @@ class SuggestionAdmin(_ReadOnly, SimpleHistoryAdmin):
             self,
             request,
             queryset,
-            lambda s: services.suggestion_accept(suggestion_id=s.pk, actor=request.user),
+            lambda s: suggestion_accept(suggestion_id=s.pk, actor=request.user),
             _("已受理 %(n)s 件。"),
         )
 
@@ -79,12 +80,12 @@ class SuggestionAdmin(_ReadOnly, SimpleHistoryAdmin):
             self,
             request,
             queryset,
-            lambda s: services.suggestion_mark_key(suggestion_id=s.pk, is_key=True, actor=request.user),
+            lambda s: suggestion_mark_key(suggestion_id=s.pk, is_key=True, actor=request.user),
         )
 
     @admin.action(description=_("办结评价期满的意见建议"))
     def close_expired(self, request, queryset):
-        n = services.suggestion_close_expired()
+        n = suggestion_close_expired()
         self.message_user(request, _("已办结 %(n)s 件。") % {"n": n})
 
 

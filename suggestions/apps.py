@@ -15,7 +15,7 @@ class SuggestionsConfig(AppConfig):
 
         A failure here must not break the delegate's request; the daily sweep makes what is missing.
         """
-        from .services import suggestions_from_reception_log
+        from .services.intake import suggestions_from_reception_log
 
         try:
             suggestions_from_reception_log(log_id=log_id)

@@ -1,5 +1,5 @@
 """Masking of personal data (PIPL): lists and units see 138****1234; full values only on the staff detail
-page, and each such view is logged (services.suggestion_contact_viewed)."""
+page, and each such view is logged (services.triage.suggestion_contact_viewed)."""
 
 
 def mask_phone(phone: str) -> str:

@@ -6,7 +6,7 @@ from celery import shared_task
 @shared_task
 def remind_referrals() -> int:
     """Remind units of referrals due within REMINDER_WORKDAYS working days."""
-    from .services import referral_reminders_send
+    from .jobs import referral_reminders_send
 
     return referral_reminders_send()
 
@@ -14,14 +14,14 @@ def remind_referrals() -> int:
 @shared_task
 def mark_overdue() -> int:
     """Flag referrals past their due date and warn the staff."""
-    from .services import referrals_overdue_mark
+    from .jobs import referrals_overdue_mark
 
     return referrals_overdue_mark()
 
 
 @shared_task
 def warn_triage_overdue() -> int:
-    from .services import triage_overdue_warn
+    from .jobs import triage_overdue_warn
 
     return triage_overdue_warn()
 
@@ -29,7 +29,7 @@ def warn_triage_overdue() -> int:
 @shared_task
 def close_expired() -> int:
     """Close replied suggestions whose rating window has lapsed."""
-    from .services import suggestion_close_expired
+    from .jobs import suggestion_close_expired
 
     return suggestion_close_expired()
 
@@ -38,14 +38,14 @@ def close_expired() -> int:
 def daily_sweep() -> dict[str, int]:
     """Redo whatever an outage lost: reception items without suggestions, rating requests never sent,
     reminders, overdue flags and closings."""
-    from .services import daily_sweep as sweep
+    from .jobs import daily_sweep as sweep
 
     return sweep()
 
 
 @shared_task
 def suggestions_from_reception_log(log_id: int) -> int:
-    from .services import suggestions_from_reception_log as make
+    from .services.intake import suggestions_from_reception_log as make
 
     return len(make(log_id=log_id))
 

@@ -19,7 +19,7 @@ from liaison.errors import DomainError
 from stations.models import Area, Delegate, Station
 from stations.qr import qr_svg
 
-from . import exports, selectors, services, stats
+from . import exports, selectors, stats
 from .forms import (
     DecisionForm,
     DelegateSuggestionForm,
@@ -35,8 +35,28 @@ from .forms import (
     StatsForm,
     SuggestionForm,
 )
+from .hooks import tracking_topics
 from .models import Referral, Suggestion, normalise_code
 from .privacy import masked_contact
+from .services.intake import suggestion_submit
+from .services.ratings import suggestion_rate
+from .services.referrals import (
+    extension_grant,
+    extension_refuse,
+    extension_request,
+    referral_accept,
+    referral_reply,
+    referral_return,
+    referral_return_review,
+    suggestion_refer,
+)
+from .services.triage import (
+    suggestion_accept,
+    suggestion_contact_viewed,
+    suggestion_mark_key,
+    suggestion_merge,
+    suggestion_reject,
+)
 from .timeline import public_events
 
 PAGE_SIZE = 20
@@ -100,7 +120,7 @@ def suggestion_new(request):
             if d.get("website"):
                 return _error(request, 400, _("提交被拒绝"))
             try:
-                s = services.suggestion_submit(
+                s = suggestion_submit(
                     title=d["title"],
                     content=d["content"],
                     category=d["category"],
@@ -146,8 +166,6 @@ def track_lookup(request):
 def track(request, code: str):
     """The public tracking page: timeline, replies and the supervision topics the opinion fed (four queries),
     a rating form when replied."""
-    from supervision.selectors import topics_for_suggestion  # supervision links to suggestions, not back
-
     s = selectors.tracking(code)
     if s is None:
         return render(
@@ -164,7 +182,7 @@ def track(request, code: str):
         form = RatingForm(request.POST)
         if form.is_valid():
             try:
-                services.suggestion_rate(suggestion_id=s.pk, **form.cleaned_data)
+                suggestion_rate(suggestion_id=s.pk, **form.cleaned_data)
             except DomainError as exc:
                 _domain_error(request, exc)
                 return redirect("suggestion-track", code=s.tracking_code)
@@ -177,7 +195,7 @@ def track(request, code: str):
             "s": s,
             "events": public_events(s.events.all()),
             "replies": list(s.replies.all()),
-            "topics": list(topics_for_suggestion(s.pk)),
+            "topics": tracking_topics(s.pk),
             "form": form,
         },
         status=400 if form.errors else 200,
@@ -252,7 +270,7 @@ def staff_detail(request, pk: int):
 def staff_contact(request, pk: int):
     """The full contact details, for staff of this area only; every view is logged on the timeline."""
     s = _staff_suggestion(request, pk)
-    services.suggestion_contact_viewed(suggestion=s, actor=request.user)
+    suggestion_contact_viewed(suggestion=s, actor=request.user)
     return render(request, "suggestions/staff_contact.html", {"s": s})
 
 
@@ -263,17 +281,17 @@ def staff_action(request, pk: int, action: str):
     user = request.user
     try:
         if action == "accept":
-            services.suggestion_accept(suggestion_id=s.pk, actor=user)
+            suggestion_accept(suggestion_id=s.pk, actor=user)
             messages.success(request, _("已受理。"))
         elif action == "reject":
             form = ReasonForm(request.POST)
             if not form.is_valid():
                 messages.error(request, _("请填写不予受理的理由。"))
             else:
-                services.suggestion_reject(suggestion_id=s.pk, reason=form.cleaned_data["reason"], actor=user)
+                suggestion_reject(suggestion_id=s.pk, reason=form.cleaned_data["reason"], actor=user)
                 messages.success(request, _("已不予受理。"))
         elif action in ("key", "unkey"):
-            services.suggestion_mark_key(suggestion_id=s.pk, is_key=action == "key", actor=user)
+            suggestion_mark_key(suggestion_id=s.pk, is_key=action == "key", actor=user)
         elif action == "merge":
             form = MergeForm(request.POST)
             original = None
@@ -288,7 +306,7 @@ def staff_action(request, pk: int, action: str):
             if original is None:
                 messages.error(request, _("找不到要合并到的意见建议。"))
             else:
-                services.suggestion_merge(suggestion_id=s.pk, into_id=original.pk, actor=user)
+                suggestion_merge(suggestion_id=s.pk, into_id=original.pk, actor=user)
                 messages.success(request, _("已合并。"))
         elif action == "refer":
             form = ReferForm(request.POST, units=selectors.units_for_staff(user))
@@ -296,7 +314,7 @@ def staff_action(request, pk: int, action: str):
                 messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
             else:
                 d = form.cleaned_data
-                services.suggestion_refer(
+                suggestion_refer(
                     suggestion_id=s.pk,
                     lead_unit=d["lead_unit"],
                     assisting_units=list(d["assisting_units"]),
@@ -320,7 +338,7 @@ def staff_new(request):
         if form.is_valid():
             d = form.cleaned_data
             try:
-                s = services.suggestion_submit(
+                s = suggestion_submit(
                     title=d["title"],
                     content=d["content"],
                     category=d["category"],
@@ -348,7 +366,7 @@ def staff_returned(request):
     if request.method == "POST":
         ref = get_object_or_404(selectors.referrals_for(request.user), pk=request.POST.get("referral") or 0)
         try:
-            services.referral_return_review(referral_id=ref.pk, actor=request.user)
+            referral_return_review(referral_id=ref.pk, actor=request.user)
         except DomainError as exc:
             _domain_error(request, exc)
         return redirect("suggestions-returned")
@@ -364,10 +382,10 @@ def staff_extensions(request):
         note = form.cleaned_data["note"] if form.is_valid() else ""
         try:
             if request.POST.get("decision") == "grant":
-                services.extension_grant(extension_id=ext.pk, actor=request.user, note=note)
+                extension_grant(extension_id=ext.pk, actor=request.user, note=note)
                 messages.success(request, _("已同意延期。"))
             else:
-                services.extension_refuse(extension_id=ext.pk, actor=request.user, note=note)
+                extension_refuse(extension_id=ext.pk, actor=request.user, note=note)
                 messages.success(request, _("已不同意延期。"))
         except DomainError as exc:
             _domain_error(request, exc)
@@ -444,18 +462,18 @@ def unit_detail(request, pk: int):
         action = request.POST.get("action")
         try:
             if action == "accept":
-                services.referral_accept(referral_id=ref.pk, actor=request.user)
+                referral_accept(referral_id=ref.pk, actor=request.user)
                 messages.success(request, _("已签收。"))
             elif action == "reply":
                 forms["reply"] = form = ReplyForm(request.POST)
                 if form.is_valid():
-                    services.referral_reply(referral_id=ref.pk, actor=request.user, **form.cleaned_data)
+                    referral_reply(referral_id=ref.pk, actor=request.user, **form.cleaned_data)
                     messages.success(request, _("已答复。"))
                     return redirect("suggestions-unit-detail", pk=ref.pk)
             elif action == "return":
                 forms["return"] = form = ReasonForm(request.POST)
                 if form.is_valid():
-                    services.referral_return(
+                    referral_return(
                         referral_id=ref.pk, reason=form.cleaned_data["reason"], actor=request.user
                     )
                     messages.success(request, _("已退回。"))
@@ -463,7 +481,7 @@ def unit_detail(request, pk: int):
             elif action == "extension":
                 forms["extension"] = form = ExtensionForm(request.POST)
                 if form.is_valid():
-                    services.extension_request(referral_id=ref.pk, actor=request.user, **form.cleaned_data)
+                    extension_request(referral_id=ref.pk, actor=request.user, **form.cleaned_data)
                     messages.success(request, _("延期申请已提交。"))
                     return redirect("suggestions-unit-detail", pk=ref.pk)
             if action == "accept":
@@ -507,7 +525,7 @@ def mine_new(request):
         if form.is_valid():
             d = form.cleaned_data
             try:
-                s = services.suggestion_submit(
+                s = suggestion_submit(
                     title=d["title"],
                     content=d["content"],
                     category=d["category"],

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.accounts.admin import CHOICE_SCOPES, AreaScopedAdmin, ScopedInline, run_service_action
 
-from . import services
 from .models import (
     Activity,
     ActivityRecord,
@@ -21,6 +20,11 @@ from .models import (
     SupervisionPlan,
     Topic,
 )
+from .services.activities import activity_finish, activity_start
+from .services.assessments import assessment_close, assessment_open
+from .services.questions import opinion_issue
+from .services.rectifications import rectification_accept, rectification_schedule_follow_up
+from .services.topics import topic_select
 
 CHOICE_SCOPES.update(
     {
@@ -71,7 +75,7 @@ class TopicAdmin(AreaScopedAdmin):
             self,
             request,
             queryset,
-            lambda t: services.topic_select(topic_id=t.pk, year=year, actor=request.user),
+            lambda t: topic_select(topic_id=t.pk, year=year, actor=request.user),
             _("%(n)s 个议题已列入计划。"),
         )
 
@@ -114,7 +118,7 @@ class ActivityAdmin(AreaScopedAdmin):
             self,
             request,
             queryset,
-            lambda a: services.activity_start(activity_id=a.pk, actor=request.user),
+            lambda a: activity_start(activity_id=a.pk, actor=request.user),
             _("%(n)s 个活动已开始。"),
         )
 
@@ -124,7 +128,7 @@ class ActivityAdmin(AreaScopedAdmin):
             self,
             request,
             queryset,
-            lambda a: services.activity_finish(activity_id=a.pk, actor=request.user),
+            lambda a: activity_finish(activity_id=a.pk, actor=request.user),
             _("%(n)s 个活动已完成。"),
         )
 
@@ -142,7 +146,8 @@ class QuestionAdmin(AreaScopedAdmin):
 
 @admin.register(Opinion)
 class OpinionAdmin(AreaScopedAdmin):
-    """Issuing an opinion opens its rectification: new opinions go through services.opinion_issue."""
+    """Issuing an opinion opens its rectification: new opinions go through
+    services.questions.opinion_issue."""
 
     area_field = "activity__area"
     list_display = ["title", "activity", "unit", "issued_at"]
@@ -154,7 +159,7 @@ class OpinionAdmin(AreaScopedAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
-        issued = services.opinion_issue(
+        issued = opinion_issue(
             activity_id=obj.activity_id,
             unit=obj.unit,
             title=obj.title,
@@ -213,7 +218,7 @@ class RectificationAdmin(AreaScopedAdmin):
             self,
             request,
             queryset,
-            lambda r: services.rectification_accept(rectification_id=r.pk, actor=request.user),
+            lambda r: rectification_accept(rectification_id=r.pk, actor=request.user),
             _("%(n)s 项整改已验收。"),
         )
 
@@ -223,7 +228,7 @@ class RectificationAdmin(AreaScopedAdmin):
             self,
             request,
             queryset,
-            lambda r: services.rectification_schedule_follow_up(rectification_id=r.pk, actor=request.user),
+            lambda r: rectification_schedule_follow_up(rectification_id=r.pk, actor=request.user),
             _("已为 %(n)s 项整改安排回头看。"),
         )
 
@@ -265,7 +270,7 @@ class AssessmentAdmin(AreaScopedAdmin):
             self,
             request,
             queryset,
-            lambda a: services.assessment_open(assessment_id=a.pk, actor=request.user),
+            lambda a: assessment_open(assessment_id=a.pk, actor=request.user),
             _("%(n)s 项测评已开始。"),
         )
 
@@ -275,6 +280,6 @@ class AssessmentAdmin(AreaScopedAdmin):
             self,
             request,
             queryset,
-            lambda a: services.assessment_close(assessment_id=a.pk, actor=request.user),
+            lambda a: assessment_close(assessment_id=a.pk, actor=request.user),
             _("%(n)s 项测评已结束。"),
         )

@@ -6,6 +6,15 @@ class SupervisionConfig(AppConfig):
     name = "supervision"
     verbose_name = _("监督")
 
+    def ready(self) -> None:
+        # The tracking page of a suggestion lists the topics it fed; suggestions sits below supervision, so
+        # supervision plugs its read into the suggestions hook rather than suggestions importing it.
+        from suggestions.hooks import register_tracking_topics
+
+        from .selectors import topics_for_suggestion
+
+        register_tracking_topics(topics_for_suggestion)
+
     def workspace_links(self, user) -> list[tuple[str, str]]:
         """Links for the workspace hub (see stations.views.workspace_links)."""
         from django.urls import reverse

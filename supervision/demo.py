@@ -9,8 +9,12 @@ from django.utils import timezone
 
 from liaison.accounts.models import User
 
-from . import services
 from .models import CollectionWindow, Topic, TopicSupport
+from .services.activities import activity_create, activity_start
+from .services.assessments import assessment_close, assessment_create, assessment_open, assessment_vote
+from .services.questions import opinion_issue, question_answer, question_ask
+from .services.sms_codes import phone_hash
+from .services.topics import topic_propose, topic_select
 
 TOPICS = [
     ("老旧小区加装电梯推进缓慢", "多个小区两年前提交申请，至今未动工。", 86),
@@ -46,16 +50,15 @@ def seed() -> int:
     )
     topics = []
     for title, description, supports in TOPICS:
-        t = services.topic_propose(title=title, description=description, area=county)
+        t = topic_propose(title=title, description=description, area=county)
         # Demo supports: keyed hashes of made-up numbers, counted like real ones.
         TopicSupport.objects.bulk_create(
-            TopicSupport(topic=t, phone_hash=services.phone_hash(f"1990000{t.pk:02d}{i:02d}"))
-            for i in range(supports)
+            TopicSupport(topic=t, phone_hash=phone_hash(f"1990000{t.pk:02d}{i:02d}")) for i in range(supports)
         )
         Topic.objects.filter(pk=t.pk).update(supports_count=F("supports_count") + supports)
         topics.append(t)
-    first = services.topic_select(topic_id=topics[0].pk, year=today.year, actor=staff)
-    activity = services.activity_create(
+    first = topic_select(topic_id=topics[0].pk, year=today.year, actor=staff)
+    activity = activity_create(
         kind="special_inquiry",
         title="关于老旧小区加装电梯工作的专题询问",
         area=county,
@@ -67,31 +70,31 @@ def seed() -> int:
         units=[unit],
         committee_members="区人大常委会副主任",
     )
-    q = services.question_ask(
+    q = question_ask(
         activity_id=activity.pk,
         unit=unit,
         text="今年计划加装多少部电梯？目前进度如何？",
         asked_by=delegates[0] if delegates else None,
         actor=staff,
     )
-    services.question_answer(
+    question_answer(
         question_id=q.pk,
         unit=unit,
         answer="全年计划加装120部，已完成45部，其余正在审批或施工。",
         mode="on_site",
         answered_by_label="局长",
     )
-    follow = services.question_ask(
+    follow = question_ask(
         activity_id=activity.pk, unit=unit, text="审批为什么这么慢？", parent_id=q.pk, actor=staff
     )
-    services.question_answer(
+    question_answer(
         question_id=follow.pk,
         unit=unit,
         answer="涉及多个部门联审，将推行并联审批。",
         mode="on_site",
         answered_by_label="局长",
     )
-    services.opinion_issue(
+    opinion_issue(
         activity_id=activity.pk,
         unit=unit,
         title="关于加快推进老旧小区加装电梯工作的审议意见",
@@ -99,7 +102,7 @@ def seed() -> int:
         actor=staff,
     )
     if delegates:
-        a = services.assessment_create(
+        a = assessment_create(
             title="对区住建局专题询问答复的满意度测评",
             area=county,
             unit=unit,
@@ -108,13 +111,13 @@ def seed() -> int:
             activity=activity,
             actor=staff,
         )
-        services.assessment_open(assessment_id=a.pk)
+        assessment_open(assessment_id=a.pk)
         for d, choice in zip(
             delegates,
             ["satisfied", "basically_satisfied", "satisfied", "unsatisfied", "satisfied"],
             strict=False,
         ):
-            services.assessment_vote(assessment_id=a.pk, delegate=d, choice=choice)
-        services.assessment_close(assessment_id=a.pk)
-    services.activity_start(activity_id=activity.pk)
+            assessment_vote(assessment_id=a.pk, delegate=d, choice=choice)
+        assessment_close(assessment_id=a.pk)
+    activity_start(activity_id=activity.pk)
     return len(topics)

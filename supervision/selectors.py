@@ -2,16 +2,18 @@
 
 import datetime as dt
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from liaison.accounts.scoping import scope_to_area
+from liaison.satisfaction import SatisfactionTally
 from stations.models import Area
 
 from .models import (
     Activity,
     ActivityRecord,
     Assessment,
+    AssessmentVote,
     ClueRequest,
     CollectionWindow,
     Opinion,
@@ -186,6 +188,17 @@ def assessments_for(user) -> QuerySet[Assessment]:
     if getattr(user, "is_delegate_user", False):
         return qs.filter(roll=user.delegate_id)
     return qs.none()
+
+
+def assessment_result(*, assessment_id: int) -> SatisfactionTally:
+    """The counts of an assessment, from its stored votes (one query)."""
+    counts = dict(
+        AssessmentVote.objects.filter(assessment_id=assessment_id)
+        .values_list("choice")
+        .annotate(n=Count("id"))
+        .values_list("choice", "n")
+    )
+    return SatisfactionTally.from_counts(counts)
 
 
 def overdue_rectifications_for(user) -> QuerySet[Rectification]:

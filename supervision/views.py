@@ -15,9 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from liaison import ratelimit
 from liaison.accounts.decorators import delegate_required, staff_required, unit_required
-from liaison.errors import DomainError
+from liaison.errors import DomainError, ValidationFailed
 
-from . import selectors, services
+from . import selectors
 from .forms import (
     AnswerForm,
     ClueForm,
@@ -30,6 +30,19 @@ from .forms import (
     VoteForm,
 )
 from .models import Assessment, AssessmentVote, Question, Rectification, Topic
+from .services.activities import clue_submit as clue_submit_service
+from .services.assessments import assessment_vote as assessment_vote_service
+from .services.questions import question_answer
+from .services.rectifications import (
+    rectification_accept,
+    rectification_report,
+    rectification_return,
+    rectification_schedule_follow_up,
+)
+from .services.sms_codes import sms_code_request
+from .services.topics import topic_decline, topic_select
+from .services.topics import topic_propose as topic_propose_service
+from .services.topics import topic_support as topic_support_service
 
 PAGE_SIZE = 20
 
@@ -83,7 +96,7 @@ def topic_propose(request):
             if user.is_authenticated and user.is_delegate_user:
                 kind, delegate = Topic.Proposer.DELEGATE, user.delegate
             try:
-                topic = services.topic_propose(
+                topic = topic_propose_service(
                     title=form.cleaned_data["title"],
                     description=form.cleaned_data["description"],
                     area=area,
@@ -132,7 +145,7 @@ def topic_support(request, pk):
                 status = 429
             else:
                 try:
-                    services.sms_code_request(phone=form.cleaned_data["phone"])
+                    sms_code_request(phone=form.cleaned_data["phone"])
                 except DomainError as exc:
                     form.add_error(None, str(exc.message))
                     status = exc.status_code
@@ -146,7 +159,7 @@ def topic_support(request, pk):
             if wait is not None:
                 return _rate_limited(request, wait)
             try:
-                supports = services.topic_support(topic_id=topic.pk, **form.cleaned_data)
+                supports = topic_support_service(topic_id=topic.pk, **form.cleaned_data)
             except DomainError as exc:
                 form.add_error(None, str(exc.message))
                 status = exc.status_code
@@ -192,7 +205,7 @@ def assessment_vote(request, pk):
     form = VoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            voted = services.assessment_vote(
+            voted = assessment_vote_service(
                 assessment_id=assessment.pk, delegate=delegate, choice=form.cleaned_data["choice"]
             )
         except DomainError as exc:
@@ -212,7 +225,7 @@ def clue_submit(request, pk):
     form = ClueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.clue_submit(request_id=cr.pk, delegate=request.user.delegate, **form.cleaned_data)
+            clue_submit_service(request_id=cr.pk, delegate=request.user.delegate, **form.cleaned_data)
         except DomainError as exc:
             form.add_error(None, str(exc.message))
         else:
@@ -250,7 +263,7 @@ def unit_rectification(request, pk):
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.rectification_report(
+            rectification_report(
                 rectification_id=r.pk,
                 unit=request.user.unit,
                 content=form.cleaned_data["content"],
@@ -271,9 +284,7 @@ def unit_question(request, pk):
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.question_answer(
-                question_id=q.pk, unit=request.user.unit, actor=request.user, **form.cleaned_data
-            )
+            question_answer(question_id=q.pk, unit=request.user.unit, actor=request.user, **form.cleaned_data)
         except DomainError as exc:
             form.add_error(None, str(exc.message))
         else:
@@ -325,17 +336,17 @@ def staff_topic(request, pk):
         if action == "select":
             form = SelectForm(request.POST)
             if not form.is_valid():
-                raise services.ValidationFailed(_("年度不正确。"))
-            services.topic_select(topic_id=topic.pk, year=form.cleaned_data["year"], actor=request.user)
+                raise ValidationFailed(_("年度不正确。"))
+            topic_select(topic_id=topic.pk, year=form.cleaned_data["year"], actor=request.user)
             messages.success(request, _("议题已列入年度监督计划。"))
         elif action == "decline":
             form = ReasonForm(request.POST)
             if not form.is_valid():
-                raise services.ValidationFailed(_("请填写未采纳理由。"))
-            services.topic_decline(topic_id=topic.pk, reason=form.cleaned_data["reason"], actor=request.user)
+                raise ValidationFailed(_("请填写未采纳理由。"))
+            topic_decline(topic_id=topic.pk, reason=form.cleaned_data["reason"], actor=request.user)
             messages.success(request, _("议题已标记为未采纳。"))
         else:
-            raise services.ValidationFailed(_("请求有误"))
+            raise ValidationFailed(_("请求有误"))
     except DomainError as exc:
         messages.error(request, str(exc.message))
     return redirect("supervision:staff-workspace")
@@ -350,19 +361,17 @@ def staff_rectification(request, pk):
         action = request.POST.get("action")
         try:
             if action == "accept":
-                services.rectification_accept(rectification_id=r.pk, actor=request.user)
+                rectification_accept(rectification_id=r.pk, actor=request.user)
                 messages.success(request, _("整改已验收。"))
                 return redirect("supervision:staff-rectification", r.pk)
             if action == "return" and return_form.is_valid():
-                services.rectification_return(
+                rectification_return(
                     rectification_id=r.pk, reason=return_form.cleaned_data["reason"], actor=request.user
                 )
                 messages.success(request, _("已退回重新整改。"))
                 return redirect("supervision:staff-rectification", r.pk)
             if action == "follow_up":
-                activity = services.rectification_schedule_follow_up(
-                    rectification_id=r.pk, actor=request.user
-                )
+                activity = rectification_schedule_follow_up(rectification_id=r.pk, actor=request.user)
                 messages.success(request, _("已安排回头看：%(title)s") % {"title": activity.title})
                 return redirect("supervision:staff-rectification", r.pk)
         except DomainError as exc:

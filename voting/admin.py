@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.accounts.admin import AreaScopedAdmin, run_service_action
 
-from . import services
 from .api.serializers import mask_phone
 from .models import (
     Ballot,
@@ -22,6 +21,8 @@ from .models import (
     Site,
     Vote,
 )
+from .services.ballots import ballot_close, ballot_open, ballot_publish
+from .services.proposals import proposal_shortlist
 
 
 @admin.register(ProposalWindow)
@@ -59,7 +60,7 @@ class ProjectProposalAdmin(AreaScopedAdmin):
             self,
             request,
             queryset,
-            lambda p: services.proposal_shortlist(proposal_id=p.pk, actor=request.user),
+            lambda p: proposal_shortlist(proposal_id=p.pk, actor=request.user),
             _("%(n)s 条建议已列入候选。"),
         )
 
@@ -113,7 +114,7 @@ class BallotAdmin(AreaScopedAdmin):
             self,
             request,
             queryset,
-            lambda b: services.ballot_open(ballot_id=b.pk, actor=request.user),
+            lambda b: ballot_open(ballot_id=b.pk, actor=request.user),
             _("%(n)s 个表决已开始。"),
         )
 
@@ -123,7 +124,7 @@ class BallotAdmin(AreaScopedAdmin):
             self,
             request,
             queryset,
-            lambda b: services.ballot_close(ballot_id=b.pk, actor=request.user),
+            lambda b: ballot_close(ballot_id=b.pk, actor=request.user),
             _("%(n)s 个表决已结束。"),
         )
 
@@ -133,7 +134,7 @@ class BallotAdmin(AreaScopedAdmin):
             self,
             request,
             queryset,
-            lambda b: services.ballot_publish(ballot_id=b.pk, actor=request.user),
+            lambda b: ballot_publish(ballot_id=b.pk, actor=request.user),
             _("%(n)s 个表决已公布。"),
         )
 

@@ -13,8 +13,17 @@ from django.utils import timezone
 from liaison.accounts.models import User
 from stations.models import Area, Delegate, HandlingUnit
 
-from . import services
 from .models import Ballot, LivelihoodProject, ProjectProposal, ProposalWindow
+from .services.ballots import ballot_cast, ballot_close, ballot_create, ballot_open, ballot_publish
+from .services.projects import (
+    milestone_add,
+    progress_report_create,
+    project_create,
+    site_add,
+    site_assign_leads,
+    site_complete,
+)
+from .services.proposals import proposal_decline, proposal_shortlist
 
 COUNTY_CODE = "611002000000"  # 商州区, where the demo accounts live
 
@@ -88,9 +97,9 @@ def _seed(county: Area, admin) -> str:
                 phone="13800001234" if code.endswith("1") else "",
             )
             if outcome == "shortlisted":
-                services.proposal_shortlist(proposal_id=p.pk, note="群众呼声高，条件成熟", actor=admin)
+                proposal_shortlist(proposal_id=p.pk, note="群众呼声高，条件成熟", actor=admin)
             elif outcome == "declined":
-                services.proposal_decline(proposal_id=p.pk, reason=DECLINE_REASON, actor=admin)
+                proposal_decline(proposal_id=p.pk, reason=DECLINE_REASON, actor=admin)
         proposals[code] = p
 
     roll = list(
@@ -107,7 +116,7 @@ def _seed(county: Area, admin) -> str:
     title = f"商州区{today.year}年民生实事项目票决"
     if not Ballot.objects.filter(title=title).exists():
         cands = [proposals[c] for c in ("DEMOA001", "DEMOA002", "DEMOA003")]
-        ballot = services.ballot_create(
+        ballot = ballot_create(
             title=title,
             area=county,
             session_name=f"商州区第十九届人民代表大会第{today.year - 2022}次会议",
@@ -117,7 +126,7 @@ def _seed(county: Area, admin) -> str:
             secret=True,
             actor=admin,
         )
-        services.ballot_open(ballot_id=ballot.pk, actor=admin)
+        ballot_open(ballot_id=ballot.pk, actor=admin)
         rng = random.Random(2026)
         candidates = list(ballot.candidates.order_by("position"))
         weights = [(0.85, 0.1), (0.75, 0.15), (0.45, 0.4)]
@@ -127,9 +136,9 @@ def _seed(county: Area, admin) -> str:
             for c, (p_for, p_against) in zip(candidates, weights, strict=True):
                 x = rng.random()
                 choices[c.pk] = "for" if x < p_for else ("against" if x < p_for + p_against else "abstain")
-            services.ballot_cast(ballot_id=ballot.pk, delegate=d, choices=choices)
-        services.ballot_close(ballot_id=ballot.pk, actor=admin)
-        ballot = services.ballot_publish(ballot_id=ballot.pk, actor=admin)
+            ballot_cast(ballot_id=ballot.pk, delegate=d, choices=choices)
+        ballot_close(ballot_id=ballot.pk, actor=admin)
+        ballot = ballot_publish(ballot_id=ballot.pk, actor=admin)
         # The demo "unit" account's unit owns the first project, so that account has something to report on.
         demo_unit_id = User.objects.filter(username="unit").values_list("unit_id", flat=True).first()
         units = sorted(HandlingUnit.objects.filter(area=county), key=lambda u: (u.pk != demo_unit_id, u.name))
@@ -141,7 +150,7 @@ def _seed(county: Area, admin) -> str:
         for i, c in enumerate(elected):
             if LivelihoodProject.objects.filter(candidate=c).exists() or not units:
                 continue
-            project = services.project_create(
+            project = project_create(
                 candidate_id=c.pk,
                 unit=units[i % len(units)],
                 budget=c.proposal.rough_cost or 100,
@@ -150,22 +159,18 @@ def _seed(county: Area, admin) -> str:
                 lead_delegates=roll[:3],
                 actor=admin,
             )
-            services.milestone_add(
-                project_id=project.pk, title="完成立项和招标", due=dt.date(today.year, 4, 30)
-            )
-            services.milestone_add(
-                project_id=project.pk, title="主体工程完工", due=dt.date(today.year, 10, 31)
-            )
+            milestone_add(project_id=project.pk, title="完成立项和招标", due=dt.date(today.year, 4, 30))
+            milestone_add(project_id=project.pk, title="主体工程完工", due=dt.date(today.year, 10, 31))
             for n, (lat, lng) in enumerate(
                 [(33.868, 109.940), (33.872, 109.931), (33.861, 109.952)], start=1
             ):
-                site = services.site_add(
+                site = site_add(
                     project_id=project.pk, name=f"{c.proposal.title}第{n}号点位", latitude=lat, longitude=lng
                 )
-                services.site_assign_leads(site_id=site.pk, delegates=[roll[n - 1]])
+                site_assign_leads(site_id=site.pk, delegates=[roll[n - 1]])
                 if n == 1:
-                    services.site_complete(site_id=site.pk)
-            services.progress_report_create(
+                    site_complete(site_id=site.pk)
+            progress_report_create(
                 project_id=project.pk,
                 percent=45 + 20 * i,
                 text="已完成招标，首个点位已销号，其余点位正在施工。",
@@ -175,7 +180,7 @@ def _seed(county: Area, admin) -> str:
     title_next = f"商州区{today.year + 1}年民生实事项目票决"
     if not Ballot.objects.filter(title=title_next).exists():
         cands = [proposals[c] for c in ("DEMOA004", "DEMOA005", "DEMOA008")]
-        ballot = services.ballot_create(
+        ballot = ballot_create(
             title=title_next,
             area=county,
             session_name=f"商州区第十九届人民代表大会第{today.year - 2021}次会议",
@@ -185,5 +190,5 @@ def _seed(county: Area, admin) -> str:
             secret=True,
             actor=admin,
         )
-        services.ballot_open(ballot_id=ballot.pk, actor=admin)
+        ballot_open(ballot_id=ballot.pk, actor=admin)
     return f"{len(proposals)} proposals, {Ballot.objects.filter(area=county).count()} ballots, {LivelihoodProject.objects.count()} projects"

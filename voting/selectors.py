@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from liaison.accounts.scoping import scope_to_area
 from stations.models import Area, Delegate
+from supervision.selectors import assessment_result
 
 from .models import (
     Ballot,
@@ -21,7 +22,9 @@ from .models import (
     ProjectProposal,
     ProposalWindow,
     Site,
+    Vote,
 )
+from .tally import BallotTally, count
 
 PUBLIC_PROPOSAL_FIELDS = (
     "id",
@@ -149,6 +152,39 @@ def ballot_turnout(ballot: Ballot) -> dict:
     }
 
 
+def ballot_tally(*, ballot_id: int) -> BallotTally:
+    """Count the stored votes (four queries). Callers decide who may see the result (see api / views)."""
+    ballot = Ballot.objects.only("id", "status", "seats", "threshold_basis").get(pk=ballot_id)
+    roll = BallotRollEntry.objects.filter(ballot_id=ballot.pk).aggregate(
+        size=Count("id"), present=Count("id", filter=Q(present=True))
+    )
+    voted = BallotPaper.objects.filter(ballot_id=ballot.pk).count()
+    counts: dict[int, dict[str, int]] = {}
+    for cand, choice, n in (
+        Vote.objects.filter(ballot_id=ballot.pk)
+        .values_list("candidate_id", "choice")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        counts.setdefault(cand, {})[choice] = n
+    rows = [
+        (c.pk, c.proposal_id, c.proposal.title, counts.get(c.pk, {}))
+        for c in Candidate.objects.filter(ballot_id=ballot.pk)
+        .select_related("proposal")
+        .only("id", "proposal_id", "proposal__title")
+        .order_by("position", "id")
+    ]
+    return count(
+        status=ballot.status,
+        seats=ballot.seats,
+        threshold_basis=ballot.threshold_basis,
+        roll_size=roll["size"],
+        present=roll["present"],
+        voted=voted,
+        rows=rows,
+    )
+
+
 # --- projects -------------------------------------------------------------------------------------------------
 def _project_base() -> QuerySet[LivelihoodProject]:
     return LivelihoodProject.objects.select_related("area", "unit")
@@ -243,3 +279,23 @@ def project_evaluations(project: LivelihoodProject) -> list[Evaluation]:
 
 def evaluation_on_roll(evaluation: Evaluation, delegate_id: int | None) -> bool:
     return bool(delegate_id) and evaluation.assessment.roll.filter(pk=delegate_id).exists()
+
+
+def evaluation_result(*, evaluation_id: int) -> dict:
+    ev = Evaluation.objects.select_related("assessment").get(pk=evaluation_id)
+    a = ev.assessment
+    tally = assessment_result(assessment_id=a.pk)
+    rect = a.rectifications.order_by("id").first()
+    return {
+        "id": ev.pk,
+        "project": ev.project_id,
+        "status": a.status,
+        "roll_size": a.roll.count(),
+        "voted": tally.total,
+        "satisfied": tally.satisfied,
+        "basically_satisfied": tally.basically_satisfied,
+        "unsatisfied": tally.unsatisfied,
+        "rate": tally.rate,
+        "outcome": a.outcome or None,
+        "rectification": {"id": rect.pk, "status": rect.status, "due": rect.due} if rect else None,
+    }

@@ -21,9 +21,36 @@ from liaison.errors import DomainError, InvalidTransition
 from stations.models import Delegate
 from stations.selectors import area_by_code
 
-from . import forms, selectors, services
+from . import forms, selectors
 from .api.serializers import mask_phone
 from .models import Ballot, BallotPaper, LivelihoodProject, Milestone, ProjectProposal, Site, Vote
+from .selectors import ballot_tally
+from .services.ballots import (
+    ballot_cast,
+    ballot_close,
+    ballot_create,
+    ballot_open,
+    ballot_publish,
+    ballot_record_attendance,
+)
+from .services.evaluations import evaluation_close, evaluation_create, evaluation_open, evaluation_vote
+from .services.projects import (
+    milestone_add,
+    milestone_complete,
+    progress_report_create,
+    project_create,
+    project_set_leads,
+    site_add,
+    site_assign_leads,
+    site_complete,
+)
+from .services.proposals import (
+    proposal_decline,
+    proposal_merge,
+    proposal_shortlist,
+    proposal_submit,
+    proposal_window_open,
+)
 
 audit = logging.getLogger("liaison.audit")
 
@@ -65,7 +92,7 @@ def proposal_new(request):
             user = request.user
             delegate = user.delegate if user.is_authenticated and user.is_delegate_user else None
             try:
-                p = services.proposal_submit(
+                p = proposal_submit(
                     title=data["title"],
                     description=data["description"],
                     area=data["area"],
@@ -150,14 +177,10 @@ def manage_proposal_action(request, pk: int, action: str):
     p = get_object_or_404(selectors.proposals_for_staff(request.user), pk=pk)
     try:
         if action == "shortlist":
-            services.proposal_shortlist(
-                proposal_id=p.pk, note=request.POST.get("note", ""), actor=request.user
-            )
+            proposal_shortlist(proposal_id=p.pk, note=request.POST.get("note", ""), actor=request.user)
             messages.success(request, _("已列入候选。"))
         elif action == "decline":
-            services.proposal_decline(
-                proposal_id=p.pk, reason=request.POST.get("reason", ""), actor=request.user
-            )
+            proposal_decline(proposal_id=p.pk, reason=request.POST.get("reason", ""), actor=request.user)
             messages.success(request, _("已作未采纳处理，提出人可在查询页看到理由。"))
         elif action == "merge":
             target = (
@@ -166,7 +189,7 @@ def manage_proposal_action(request, pk: int, action: str):
             if target is None:
                 messages.error(request, _("请选择要合并到的建议。"))
                 return redirect("voting:manage-proposal", pk=p.pk)
-            services.proposal_merge(proposal_id=p.pk, into_id=target.pk, actor=request.user)
+            proposal_merge(proposal_id=p.pk, into_id=target.pk, actor=request.user)
             messages.success(request, _("已合并。"))
         else:
             raise Http404
@@ -181,7 +204,7 @@ def manage_windows(request):
     form = forms.WindowForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.proposal_window_open(actor=request.user, **form.cleaned_data)
+            proposal_window_open(actor=request.user, **form.cleaned_data)
         except DomainError as exc:
             form.add_error(None, str(exc.message))
         else:
@@ -231,7 +254,7 @@ def vote_ballot(request, pk: int):
             errors.append(_("还有 %(n)s 个候选项目没有表明意见。") % {"n": len(missing)})
         elif request.POST.get("confirm") == "1":
             try:
-                paper = services.ballot_cast(ballot_id=ballot.pk, delegate=delegate_id, choices=chosen)
+                paper = ballot_cast(ballot_id=ballot.pk, delegate=delegate_id, choices=chosen)
             except DomainError as exc:
                 errors.append(str(exc.message))
             else:
@@ -285,7 +308,7 @@ def manage_ballot_new(request):
             is_active=True, level=d["roll_level"], area__path__startswith=d["area"].path
         ).values_list("pk", flat=True)
         try:
-            ballot = services.ballot_create(
+            ballot = ballot_create(
                 title=d["title"],
                 area=d["area"],
                 session_name=d["session_name"],
@@ -336,9 +359,9 @@ def manage_ballot_turnout(request, pk: int):
 def manage_ballot_action(request, pk: int, action: str):
     ballot = get_object_or_404(selectors.ballots_for_admin(request.user), pk=pk)
     actions = {
-        "open": (services.ballot_open, _("表决已开始。")),
-        "close": (services.ballot_close, _("表决已结束。")),
-        "publish": (services.ballot_publish, _("结果已公布。")),
+        "open": (ballot_open, _("表决已开始。")),
+        "close": (ballot_close, _("表决已结束。")),
+        "publish": (ballot_publish, _("结果已公布。")),
     }
     if action not in actions:
         raise Http404
@@ -358,7 +381,7 @@ def manage_ballot_attendance(request, pk: int):
     if request.method == "POST":
         ids = [int(x) for x in request.POST.getlist("present") if x.isdigit()]
         try:
-            n = services.ballot_record_attendance(ballot_id=ballot.pk, present=ids, actor=request.user)
+            n = ballot_record_attendance(ballot_id=ballot.pk, present=ids, actor=request.user)
         except DomainError as exc:
             _fail(request, exc)
         else:
@@ -379,7 +402,7 @@ def _result_for_page(request, pk: int):
             raise Http404
         if ballot.status != Ballot.Status.CLOSED:
             raise InvalidTransition(_("表决尚未结束，任何人都不能查看结果。"))
-    return ballot, services.ballot_tally(ballot_id=ballot.pk)
+    return ballot, ballot_tally(ballot_id=ballot.pk)
 
 
 def ballot_results(request, pk: int):
@@ -457,7 +480,7 @@ def manage_project_new(request):
     if form.is_valid():
         d = form.cleaned_data
         try:
-            project = services.project_create(
+            project = project_create(
                 candidate_id=d["candidate"].pk,
                 unit=d["unit"],
                 budget=d["budget"],
@@ -514,26 +537,26 @@ def manage_project_action(request, pk: int, action: str):
             if not form.is_valid():
                 messages.error(request, _("请填写节点名称和计划日期。"))
             else:
-                services.milestone_add(project_id=project.pk, actor=user, **form.cleaned_data)
+                milestone_add(project_id=project.pk, actor=user, **form.cleaned_data)
         elif action == "milestone-done":
             m = get_object_or_404(Milestone, pk=post.get("milestone") or 0, project=project)
-            services.milestone_complete(milestone_id=m.pk, actor=user)
+            milestone_complete(milestone_id=m.pk, actor=user)
         elif action == "site":
             form = forms.SiteForm(post)
             if not form.is_valid():
                 messages.error(request, _("请检查点位信息。"))
             else:
-                services.site_add(project_id=project.pk, actor=user, **form.cleaned_data)
+                site_add(project_id=project.pk, actor=user, **form.cleaned_data)
         elif action == "site-done":
             site = get_object_or_404(Site, pk=post.get("site") or 0, project=project)
-            services.site_complete(site_id=site.pk, actor=user)
+            site_complete(site_id=site.pk, actor=user)
         elif action == "leads":
             ids = [int(x) for x in post.getlist("delegates") if x.isdigit()]
-            services.project_set_leads(project_id=project.pk, delegates=ids, actor=user)
+            project_set_leads(project_id=project.pk, delegates=ids, actor=user)
         elif action == "site-leads":
             site = get_object_or_404(Site, pk=post.get("site") or 0, project=project)
             ids = [int(x) for x in post.getlist("delegates") if x.isdigit()]
-            services.site_assign_leads(site_id=site.pk, delegates=ids, actor=user)
+            site_assign_leads(site_id=site.pk, delegates=ids, actor=user)
         else:
             raise Http404
     except DomainError as exc:
@@ -551,7 +574,7 @@ def project_report(request, pk: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.progress_report_create(
+                progress_report_create(
                     project_id=project.pk,
                     percent=form.cleaned_data["percent"],
                     text=form.cleaned_data["text"],
@@ -579,7 +602,7 @@ def vote_evaluation(request, pk: int):
     error = None
     if request.method == "POST" and voted is None:
         try:
-            voted = services.evaluation_vote(
+            voted = evaluation_vote(
                 evaluation_id=ev.pk, delegate=delegate, choice=request.POST.get("choice", "")
             )
         except DomainError as exc:
@@ -600,9 +623,7 @@ def vote_evaluation(request, pk: int):
 def manage_evaluation_new(request, pk: int):
     project = get_object_or_404(selectors.projects_for(request.user), pk=pk)
     try:
-        services.evaluation_create(
-            project_id=project.pk, title=request.POST.get("title", ""), actor=request.user
-        )
+        evaluation_create(project_id=project.pk, title=request.POST.get("title", ""), actor=request.user)
     except DomainError as exc:
         _fail(request, exc)
     else:
@@ -614,7 +635,7 @@ def manage_evaluation_new(request, pk: int):
 @require_POST
 def manage_evaluation_action(request, pk: int, action: str):
     ev = get_object_or_404(selectors.evaluations_for(request.user), pk=pk)
-    fns = {"open": services.evaluation_open, "close": services.evaluation_close}
+    fns = {"open": evaluation_open, "close": evaluation_close}
     if action not in fns:
         raise Http404
     try:

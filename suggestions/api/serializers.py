@@ -9,6 +9,7 @@ from liaison.satisfaction import Satisfaction
 from stations.models import Area, Delegate, Station
 
 from ..conf import conf
+from ..hooks import tracking_topics
 from ..models import ExtensionRequest, Referral, Reply, Suggestion
 from ..privacy import masked_contact
 from ..timeline import public_text
@@ -164,9 +165,7 @@ class TrackSerializer(serializers.Serializer):
     @extend_schema_field(TrackTopicSerializer(many=True))
     def get_topics(self, obj):
         """Supervision topics this opinion fed (议题由群众确定): public fields only."""
-        from supervision.selectors import topics_for_suggestion  # supervision links to suggestions, not back
-
-        return TrackTopicSerializer(topics_for_suggestion(obj.pk), many=True).data
+        return TrackTopicSerializer(tracking_topics(obj.pk), many=True).data
 
     def get_can_rate(self, obj) -> bool:
         return obj.status == Suggestion.Status.REPLIED

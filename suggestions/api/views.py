@@ -20,8 +20,21 @@ from liaison.api import AtomicRateThrottle
 from liaison.errors import NotPermitted
 from stations.models import Area
 
-from .. import exports, selectors, services, stats
+from .. import exports, selectors, stats
 from ..models import Referral, Suggestion, normalise_code
+from ..services.intake import suggestion_submit
+from ..services.ratings import suggestion_rate
+from ..services.referrals import (
+    extension_grant,
+    extension_refuse,
+    extension_request,
+    referral_accept,
+    referral_reply,
+    referral_return,
+    referral_return_review,
+    suggestion_refer,
+)
+from ..services.triage import suggestion_accept, suggestion_mark_key, suggestion_merge, suggestion_reject
 from . import filters
 from . import serializers as s_
 
@@ -99,7 +112,7 @@ class SuggestionListCreateView(generics.ListAPIView):
         ser = s_.SubmitSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
-        s = services.suggestion_submit(
+        s = suggestion_submit(
             title=d["title"],
             content=d["content"],
             category=d.get("category") or Suggestion.Category.OTHER,
@@ -140,7 +153,7 @@ class TrackRatingView(APIView):
             raise NotFound(_("查询码不存在。"))
         ser = s_.RatingInSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        services.suggestion_rate(suggestion_id=s.pk, **ser.validated_data)
+        suggestion_rate(suggestion_id=s.pk, **ser.validated_data)
         s.refresh_from_db(fields=["status"])
         return Response({"status": s.status}, status=status.HTTP_201_CREATED)
 
@@ -169,9 +182,7 @@ class SuggestionAcceptView(_StaffSuggestionView):
         s = self.get_suggestion(request, pk)
         ser = s_.AcceptSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        return _status(
-            services.suggestion_accept(suggestion_id=s.pk, actor=request.user, **ser.validated_data)
-        )
+        return _status(suggestion_accept(suggestion_id=s.pk, actor=request.user, **ser.validated_data))
 
 
 class SuggestionRejectView(_StaffSuggestionView):
@@ -181,9 +192,7 @@ class SuggestionRejectView(_StaffSuggestionView):
         ser = s_.ReasonSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         return _status(
-            services.suggestion_reject(
-                suggestion_id=s.pk, reason=ser.validated_data["reason"], actor=request.user
-            )
+            suggestion_reject(suggestion_id=s.pk, reason=ser.validated_data["reason"], actor=request.user)
         )
 
 
@@ -193,9 +202,7 @@ class SuggestionKeyView(_StaffSuggestionView):
         s = self.get_suggestion(request, pk)
         ser = s_.KeySerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        s = services.suggestion_mark_key(
-            suggestion_id=s.pk, is_key=ser.validated_data["is_key"], actor=request.user
-        )
+        s = suggestion_mark_key(suggestion_id=s.pk, is_key=ser.validated_data["is_key"], actor=request.user)
         return Response({"status": s.status, "is_key": s.is_key})
 
 
@@ -214,7 +221,7 @@ class SuggestionMergeView(_StaffSuggestionView):
         )
         if original is None:
             raise ValidationError({"into": [_("找不到要合并到的意见建议。")]})
-        s = services.suggestion_merge(suggestion_id=s.pk, into_id=original.pk, actor=request.user)
+        s = suggestion_merge(suggestion_id=s.pk, into_id=original.pk, actor=request.user)
         return Response({"status": s.status, "merged_into": original.tracking_code})
 
 
@@ -225,7 +232,7 @@ class SuggestionReferView(_StaffSuggestionView):
         ser = s_.ReferSerializer(data=request.data, units=selectors.units_for_staff(request.user))
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
-        s = services.suggestion_refer(
+        s = suggestion_refer(
             suggestion_id=s.pk,
             lead_unit=d["lead_unit"],
             assisting_units=d.get("assisting_units", []),
@@ -365,7 +372,7 @@ class _UnitReferralView(APIView):
 class ReferralAcceptView(_UnitReferralView):
     @extend_schema(request=None, responses=s_.StatusSerializer)
     def post(self, request, pk):
-        ref = services.referral_accept(referral_id=self.get_referral(request, pk).pk, actor=request.user)
+        ref = referral_accept(referral_id=self.get_referral(request, pk).pk, actor=request.user)
         return Response({"status": ref.status})
 
 
@@ -375,7 +382,7 @@ class ReferralReplyView(_UnitReferralView):
         ref = self.get_referral(request, pk)
         ser = s_.ReplyInSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        services.referral_reply(referral_id=ref.pk, actor=request.user, **ser.validated_data)
+        referral_reply(referral_id=ref.pk, actor=request.user, **ser.validated_data)
         return Response({"status": Referral.Status.REPLIED})
 
 
@@ -385,9 +392,7 @@ class ReferralReturnView(_UnitReferralView):
         ref = self.get_referral(request, pk)
         ser = s_.ReasonSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        ref = services.referral_return(
-            referral_id=ref.pk, reason=ser.validated_data["reason"], actor=request.user
-        )
+        ref = referral_return(referral_id=ref.pk, reason=ser.validated_data["reason"], actor=request.user)
         return Response({"status": ref.status})
 
 
@@ -397,7 +402,7 @@ class ReferralExtensionView(_UnitReferralView):
         ref = self.get_referral(request, pk)
         ser = s_.ExtensionInSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        ext = services.extension_request(referral_id=ref.pk, actor=request.user, **ser.validated_data)
+        ext = extension_request(referral_id=ref.pk, actor=request.user, **ser.validated_data)
         return Response(s_.ExtensionSerializer(ext).data, status=status.HTTP_201_CREATED)
 
 
@@ -409,7 +414,7 @@ class ReferralReviewView(APIView):
     @extend_schema(request=None, responses=s_.StatusSerializer)
     def post(self, request, pk):
         ref = get_object_or_404(selectors.referrals_for(request.user).only("id"), pk=pk)
-        ref = services.referral_return_review(referral_id=ref.pk, actor=request.user)
+        ref = referral_return_review(referral_id=ref.pk, actor=request.user)
         return Response({"status": ref.status})
 
 
@@ -436,8 +441,8 @@ class _ExtensionDecisionView(APIView):
 
 
 class ExtensionGrantView(_ExtensionDecisionView):
-    service = staticmethod(services.extension_grant)
+    service = staticmethod(extension_grant)
 
 
 class ExtensionRefuseView(_ExtensionDecisionView):
-    service = staticmethod(services.extension_refuse)
+    service = staticmethod(extension_refuse)

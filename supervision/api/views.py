@@ -17,8 +17,33 @@ from rest_framework.views import APIView
 from liaison.api import AtomicRateThrottle
 from liaison.errors import InvalidTransition
 
-from .. import selectors, services
+from .. import selectors
 from ..models import Activity, Assessment, Question, Rectification, Topic
+from ..services.activities import (
+    activity_create,
+    activity_finish,
+    activity_record_add,
+    activity_start,
+    clue_request_create,
+    clue_submit,
+)
+from ..services.assessments import assessment_close, assessment_create, assessment_open, assessment_vote
+from ..services.questions import opinion_issue, question_answer, question_ask
+from ..services.rectifications import (
+    rectification_accept,
+    rectification_report,
+    rectification_return,
+    rectification_schedule_follow_up,
+)
+from ..services.sms_codes import sms_code_request
+from ..services.topics import (
+    collection_window_open,
+    topic_decline,
+    topic_from_suggestions,
+    topic_propose,
+    topic_select,
+    topic_support,
+)
 from . import serializers as s
 
 # --- permissions and throttles ---------------------------------------------------------------------------
@@ -156,7 +181,7 @@ class TopicListCreateView(generics.ListAPIView):
             kind = Topic.Proposer.STAFF
         elif user.is_authenticated and user.is_delegate_user:
             kind, delegate = Topic.Proposer.DELEGATE, user.delegate
-        topic = services.topic_propose(
+        topic = topic_propose(
             **ser.validated_data,
             proposer_kind=kind,
             delegate=delegate,
@@ -175,7 +200,7 @@ class TopicFromSuggestionsView(APIView):
         ser = s.FromSuggestionsIn(data=request.data)
         ser.is_valid(raise_exception=True)
         data = ser.validated_data
-        topic = services.topic_from_suggestions(
+        topic = topic_from_suggestions(
             title=data["title"],
             description=data["description"],
             suggestion_ids=data["suggestions"],
@@ -203,7 +228,7 @@ class SmsCodeView(APIView):
     def post(self, request):
         ser = s.SmsCodeIn(data=request.data)
         ser.is_valid(raise_exception=True)
-        services.sms_code_request(**ser.validated_data)
+        sms_code_request(**ser.validated_data)
         return Response({"detail": _("验证码已发送。")}, status=status.HTTP_202_ACCEPTED)
 
 
@@ -218,7 +243,7 @@ class TopicSupportView(APIView):
     def post(self, request, pk):
         ser = s.SupportIn(data=request.data)
         ser.is_valid(raise_exception=True)
-        supports = services.topic_support(topic_id=pk, **ser.validated_data)
+        supports = topic_support(topic_id=pk, **ser.validated_data)
         return Response({"supports": supports}, status=status.HTTP_201_CREATED)
 
 
@@ -230,7 +255,7 @@ class TopicSelectView(APIView):
         topic = get_object_or_404(selectors.topics_for_staff(request.user), pk=pk)
         ser = s.SelectIn(data=request.data)
         ser.is_valid(raise_exception=True)
-        topic = services.topic_select(topic_id=topic.pk, year=ser.validated_data["year"], actor=request.user)
+        topic = topic_select(topic_id=topic.pk, year=ser.validated_data["year"], actor=request.user)
         return Response({"status": topic.status, "plan": topic.plan_id})
 
 
@@ -242,9 +267,7 @@ class TopicDeclineView(APIView):
         topic = get_object_or_404(selectors.topics_for_staff(request.user), pk=pk)
         ser = s.ReasonIn(data=request.data)
         ser.is_valid(raise_exception=True)
-        topic = services.topic_decline(
-            topic_id=topic.pk, reason=ser.validated_data["reason"], actor=request.user
-        )
+        topic = topic_decline(topic_id=topic.pk, reason=ser.validated_data["reason"], actor=request.user)
         return Response({"status": topic.status})
 
 
@@ -266,7 +289,7 @@ class CollectionWindowListCreateView(generics.ListAPIView):
         ser = s.WindowIn(data=request.data)
         ser.is_valid(raise_exception=True)
         _require_area(request.user, ser.validated_data["area"])
-        w = services.collection_window_open(**ser.validated_data, actor=request.user)
+        w = collection_window_open(**ser.validated_data, actor=request.user)
         return Response(s.WindowOut(w).data, status=status.HTTP_201_CREATED)
 
 
@@ -309,7 +332,7 @@ class RectificationReportView(APIView):
     def post(self, request, pk):
         ser = s.ReportIn(data=request.data)
         ser.is_valid(raise_exception=True)
-        r = services.rectification_report(
+        r = rectification_report(
             rectification_id=pk,
             unit=request.user.unit,
             content=ser.validated_data["content"],
@@ -324,7 +347,7 @@ class RectificationAcceptView(APIView):
     @extend_schema(request=None, responses=s.StatusOut)
     def post(self, request, pk):
         r = get_object_or_404(selectors.rectifications_for(request.user), pk=pk)
-        r = services.rectification_accept(rectification_id=r.pk, actor=request.user)
+        r = rectification_accept(rectification_id=r.pk, actor=request.user)
         return Response({"status": r.status})
 
 
@@ -336,7 +359,7 @@ class RectificationReturnView(APIView):
         r = get_object_or_404(selectors.rectifications_for(request.user), pk=pk)
         ser = s.ReasonIn(data=request.data)
         ser.is_valid(raise_exception=True)
-        r = services.rectification_return(
+        r = rectification_return(
             rectification_id=r.pk, reason=ser.validated_data["reason"], actor=request.user
         )
         return Response({"status": r.status})
@@ -352,9 +375,7 @@ class RectificationFollowUpView(APIView):
         r = get_object_or_404(selectors.rectifications_for(request.user), pk=pk)
         ser = s.FollowUpIn(data=request.data)
         ser.is_valid(raise_exception=True)
-        a = services.rectification_schedule_follow_up(
-            rectification_id=r.pk, actor=request.user, **ser.validated_data
-        )
+        a = rectification_schedule_follow_up(rectification_id=r.pk, actor=request.user, **ser.validated_data)
         return Response(s.ActivityOut(a).data, status=status.HTTP_201_CREATED)
 
 
@@ -398,7 +419,7 @@ class ActivityListCreateView(generics.ListAPIView):
         topic = data.pop("topic", None)
         if topic is not None and not _in_scope(request.user, topic.area):
             raise ValidationError({"topic": [_("议题不在您的管辖范围内。")]})
-        a = services.activity_create(**data, topic=topic, actor=request.user)
+        a = activity_create(**data, topic=topic, actor=request.user)
         return Response(s.ActivityOut(a).data, status=status.HTTP_201_CREATED)
 
 
@@ -425,14 +446,14 @@ class _StaffActivityView(APIView):
 class ActivityStartView(_StaffActivityView):
     @extend_schema(request=None, responses=s.StatusOut)
     def post(self, request, pk):
-        a = services.activity_start(activity_id=self.activity(request, pk).pk, actor=request.user)
+        a = activity_start(activity_id=self.activity(request, pk).pk, actor=request.user)
         return Response({"status": a.status})
 
 
 class ActivityFinishView(_StaffActivityView):
     @extend_schema(request=None, responses=s.StatusOut)
     def post(self, request, pk):
-        a = services.activity_finish(activity_id=self.activity(request, pk).pk, actor=request.user)
+        a = activity_finish(activity_id=self.activity(request, pk).pk, actor=request.user)
         return Response({"status": a.status})
 
 
@@ -442,7 +463,7 @@ class ActivityRecordView(_StaffActivityView):
         a = self.activity(request, pk)
         ser = s.RecordIn(data=request.data)
         ser.is_valid(raise_exception=True)
-        rec = services.activity_record_add(activity_id=a.pk, actor=request.user, **ser.validated_data)
+        rec = activity_record_add(activity_id=a.pk, actor=request.user, **ser.validated_data)
         return Response(s.ActivityRecordOut(rec).data, status=status.HTTP_201_CREATED)
 
 
@@ -452,7 +473,7 @@ class ClueRequestCreateView(_StaffActivityView):
         a = self.activity(request, pk)
         ser = s.ClueRequestIn(data=request.data)
         ser.is_valid(raise_exception=True)
-        cr = services.clue_request_create(activity_id=a.pk, actor=request.user, **ser.validated_data)
+        cr = clue_request_create(activity_id=a.pk, actor=request.user, **ser.validated_data)
         return Response(s.ClueRequestOut(cr).data, status=status.HTTP_201_CREATED)
 
 
@@ -463,7 +484,7 @@ class ClueSubmitView(APIView):
     def post(self, request, pk):
         ser = s.ClueIn(data=request.data)
         ser.is_valid(raise_exception=True)
-        clue = services.clue_submit(request_id=pk, delegate=request.user.delegate, **ser.validated_data)
+        clue = clue_submit(request_id=pk, delegate=request.user.delegate, **ser.validated_data)
         return Response({"id": clue.pk}, status=status.HTTP_201_CREATED)
 
 
@@ -475,7 +496,7 @@ class QuestionCreateView(_StaffActivityView):
         ser.is_valid(raise_exception=True)
         data = ser.validated_data
         _require_units(request.user, [data["unit"]])
-        q = services.question_ask(
+        q = question_ask(
             activity_id=a.pk,
             unit=data["unit"],
             text=data["text"],
@@ -495,7 +516,7 @@ class OpinionCreateView(_StaffActivityView):
         ser = s.OpinionIn(data=request.data)
         ser.is_valid(raise_exception=True)
         _require_units(request.user, [ser.validated_data["unit"]])
-        op = services.opinion_issue(activity_id=a.pk, actor=request.user, **ser.validated_data)
+        op = opinion_issue(activity_id=a.pk, actor=request.user, **ser.validated_data)
         return Response(s.OpinionOut(op).data, status=status.HTTP_201_CREATED)
 
 
@@ -535,7 +556,7 @@ class QuestionAnswerView(APIView):
             unit = get_object_or_404(selectors.questions_for(user), pk=pk).unit
         else:
             raise PermissionDenied()
-        q = services.question_answer(question_id=pk, unit=unit, actor=user, **ser.validated_data)
+        q = question_answer(question_id=pk, unit=unit, actor=user, **ser.validated_data)
         return Response(s.QuestionOut(q).data)
 
 
@@ -565,7 +586,7 @@ class AssessmentListCreateView(generics.ListAPIView):
             obj = data.get(key)
             if obj is not None and not _in_scope(request.user, obj.area):
                 raise ValidationError({key: [_("不在您的管辖范围内。")]})
-        a = services.assessment_create(actor=request.user, **data)
+        a = assessment_create(actor=request.user, **data)
         return Response(s.AssessmentOut(a).data, status=status.HTTP_201_CREATED)
 
 
@@ -579,14 +600,14 @@ class _StaffAssessmentView(APIView):
 class AssessmentOpenView(_StaffAssessmentView):
     @extend_schema(request=None, responses=s.StatusOut)
     def post(self, request, pk):
-        a = services.assessment_open(assessment_id=self.assessment(request, pk).pk, actor=request.user)
+        a = assessment_open(assessment_id=self.assessment(request, pk).pk, actor=request.user)
         return Response({"status": a.status})
 
 
 class AssessmentCloseView(_StaffAssessmentView):
     @extend_schema(request=None, responses=s.AssessmentResultOut)
     def post(self, request, pk):
-        a = services.assessment_close(assessment_id=self.assessment(request, pk).pk, actor=request.user)
+        a = assessment_close(assessment_id=self.assessment(request, pk).pk, actor=request.user)
         a = Assessment.objects.select_related("unit").prefetch_related("rectifications").get(pk=a.pk)
         return Response(s.AssessmentResultOut(a).data)
 
@@ -602,7 +623,7 @@ class AssessmentVoteView(APIView):
             raise NotFound(_("未找到。"))
         ser = s.VoteIn(data=request.data)
         ser.is_valid(raise_exception=True)
-        vote = services.assessment_vote(
+        vote = assessment_vote(
             assessment_id=pk, delegate=request.user.delegate, choice=ser.validated_data["choice"]
         )
         return Response(s.VoteOut(vote).data, status=status.HTTP_201_CREATED)

@@ -3,8 +3,9 @@
 import pytest
 from PIL import Image
 
-from suggestions import services
 from suggestions.models import Suggestion
+from suggestions.services.referrals import referral_reply, suggestion_refer
+from suggestions.services.triage import suggestion_accept
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,11 +33,9 @@ def test_submit_track_and_rate(page, station, staff, unit, unit_user, tmp_path):
     assert "13812341234" not in page.content()
 
     # Staff accept and refer; the unit replies (through the services, as their pages do).
-    services.suggestion_accept(suggestion_id=s.pk, actor=staff)
-    services.suggestion_refer(suggestion_id=s.pk, lead_unit=unit, actor=staff)
-    services.referral_reply(
-        referral_id=s.referrals.get().pk, result="solved", content="路灯已修复。", actor=unit_user
-    )
+    suggestion_accept(suggestion_id=s.pk, actor=staff)
+    suggestion_refer(suggestion_id=s.pk, lead_unit=unit, actor=staff)
+    referral_reply(referral_id=s.referrals.get().pk, result="solved", content="路灯已修复。", actor=unit_user)
 
     page.reload()
     assert page.locator("#status").inner_text() == "已答复"

@@ -9,8 +9,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from supervision import services
 from supervision.models import CollectionWindow, Topic, TopicSupport
+from supervision.services.activities import activity_create
+from supervision.services.questions import opinion_issue
+from supervision.services.rectifications import rectification_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,13 +79,13 @@ def test_constituent_supports_a_topic_with_an_sms_code(page, sms, tree):
 
 
 def test_public_activity_page_shows_rectification_status(page, tree, unit, staff):
-    activity = services.activity_create(
+    activity = activity_create(
         kind="special_inquiry", title="城市照明专题询问", area=tree.county, units=[unit]
     )
-    op = services.opinion_issue(
+    op = opinion_issue(
         activity_id=activity.pk, unit=unit, title="关于城市照明的审议意见", content="限期修复。"
     )
-    services.rectification_report(rectification_id=op.rectifications.get().pk, unit=unit, content="已修复")
+    rectification_report(rectification_id=op.rectifications.get().pk, unit=unit, content="已修复")
 
     page.goto(f"/supervision/activities/{activity.pk}/")
     expect(page.locator("h1")).to_have_text("城市照明专题询问")

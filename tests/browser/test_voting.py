@@ -7,8 +7,9 @@ from liaison.accounts.models import User
 from stations.models import Delegate
 from tests.conftest import PASSWORD
 from tests.factories import DelegateFactory, UserFactory
-from voting import services
 from voting.models import BallotPaper, ProjectProposal, ProposalWindow
+from voting.services.ballots import ballot_cast, ballot_close, ballot_create, ballot_open, ballot_publish
+from voting.services.proposals import proposal_shortlist, proposal_submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,12 +26,12 @@ def open_ballot(tree, admin_user):
     )
     proposals = []
     for title in ["老旧小区加装电梯", "农村饮水安全提升", "学校周边交通设施"]:
-        p = services.proposal_submit(title=title, description="群众反映", area=tree.township)
-        proposals.append(services.proposal_shortlist(proposal_id=p.pk))
+        p = proposal_submit(title=title, description="群众反映", area=tree.township)
+        proposals.append(proposal_shortlist(proposal_id=p.pk))
     roll = [DelegateFactory(level=Delegate.Level.COUNTY, area=tree.county) for _ in range(4)]
     voter = roll[0]
     UserFactory(username="voter01", role=User.Role.DELEGATE, delegate=voter)
-    ballot = services.ballot_create(
+    ballot = ballot_create(
         title="商州区民生实事项目票决",
         area=tree.county,
         seats=2,
@@ -38,7 +39,7 @@ def open_ballot(tree, admin_user):
         candidates=proposals,
         actor=admin_user,
     )
-    services.ballot_open(ballot_id=ballot.pk, actor=admin_user)
+    ballot_open(ballot_id=ballot.pk, actor=admin_user)
     return ballot, roll
 
 
@@ -74,13 +75,13 @@ def test_delegate_votes_on_a_phone_and_results_are_published(page, open_ballot, 
     # the others vote, the admin closes and publishes; anyone can read the counts
     cands = list(ballot.candidates.order_by("position"))
     for d in roll[1:]:
-        services.ballot_cast(
+        ballot_cast(
             ballot_id=ballot.pk,
             delegate=d,
             choices={cands[0].pk: "for", cands[1].pk: "against", cands[2].pk: "abstain"},
         )
-    services.ballot_close(ballot_id=ballot.pk, actor=admin_user)
-    services.ballot_publish(ballot_id=ballot.pk, actor=admin_user)
+    ballot_close(ballot_id=ballot.pk, actor=admin_user)
+    ballot_publish(ballot_id=ballot.pk, actor=admin_user)
 
     page.goto(f"/ballots/{ballot.pk}/results/")
     rows = page.locator("#result-table tr")

@@ -6,8 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from suggestions import services
 from suggestions.models import Suggestion
+from suggestions.services.intake import suggestion_submit
+from suggestions.services.referrals import suggestion_refer
+from suggestions.services.triage import suggestion_accept
 
 
 def png_bytes(size=(40, 30), colour=(200, 30, 30)) -> bytes:
@@ -43,7 +45,7 @@ def make_suggestion(tree, station):
             "submitter_phone": "13812341234",
         }
         data.update(kw)
-        return services.suggestion_submit(**data)
+        return suggestion_submit(**data)
 
     return make
 
@@ -52,7 +54,7 @@ def make_suggestion(tree, station):
 def referred(make_suggestion, staff, unit, other_unit, unit_user, other_unit_user):
     """A suggestion accepted and referred to `unit` (lead) and `other_unit` (assisting)."""
     s = make_suggestion()
-    services.suggestion_accept(suggestion_id=s.pk, actor=staff)
-    services.suggestion_refer(suggestion_id=s.pk, lead_unit=unit, assisting_units=[other_unit], actor=staff)
+    suggestion_accept(suggestion_id=s.pk, actor=staff)
+    suggestion_refer(suggestion_id=s.pk, lead_unit=unit, assisting_units=[other_unit], actor=staff)
     s.refresh_from_db()
     return s

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from suggestions import services
 from suggestions.models import Referral, Suggestion, SuggestionEvent, SuggestionPhoto
+from suggestions.services.triage import suggestion_accept, suggestion_mark_key, suggestion_merge
 
 from .conftest import jpeg_bytes, png_bytes
 
@@ -175,7 +175,7 @@ def test_rating_bad_value_is_400(api, make_suggestion):
 
 def test_merged_tracking_points_to_original(api, make_suggestion, staff):
     first, dup = make_suggestion(), make_suggestion()
-    services.suggestion_merge(suggestion_id=dup.pk, into_id=first.pk, actor=staff)
+    suggestion_merge(suggestion_id=dup.pk, into_id=first.pk, actor=staff)
     body = api.get(f"/api/v1/track/{dup.tracking_code}/").json()
     assert body["status"] == "merged" and body["merged_into"] == first.tracking_code
 
@@ -212,7 +212,7 @@ def test_area_filter_outside_subtree_gives_nothing(client_for, make_suggestion, 
 def test_list_filters_and_oldest_first(client_for, make_suggestion, staff, station, tree):
     a = make_suggestion(title="小区路灯坏了", category="urban")
     b = make_suggestion(title="公交班次太少", content="到城区的公交车每天三班。", category="transport")
-    services.suggestion_mark_key(suggestion_id=b.pk, actor=staff)
+    suggestion_mark_key(suggestion_id=b.pk, actor=staff)
     c = client_for(staff)
     assert [x["id"] for x in c.get("/api/v1/suggestions/").json()["results"]] == [a.pk, b.pk]
     assert [x["id"] for x in c.get("/api/v1/suggestions/?category=transport").json()["results"]] == [b.pk]
@@ -237,7 +237,7 @@ def test_refer_units_must_be_in_staff_subtree(client_for, make_suggestion, staff
 
     far = HandlingUnitFactory(name="洛南县水利局", area=tree.other_county)
     s = make_suggestion()
-    services.suggestion_accept(suggestion_id=s.pk, actor=staff)
+    suggestion_accept(suggestion_id=s.pk, actor=staff)
     r = client_for(staff).post(f"/api/v1/suggestions/{s.pk}/refer/", {"lead_unit": far.pk}, format="json")
     assert r.status_code == 400
     assert not Referral.objects.exists()

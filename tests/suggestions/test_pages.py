@@ -4,8 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
-from suggestions import services
 from suggestions.models import Referral, Suggestion, SuggestionEvent
+from suggestions.services.referrals import referral_reply
+from suggestions.services.triage import suggestion_reject
 
 from .conftest import png_bytes
 
@@ -100,7 +101,7 @@ def test_tracking_page_and_rating(client, referred, unit_user):
     assert r.status_code == 200 and "王小明" not in page and "13812341234" not in page and "1234" not in page
     assert 'name="rating"' not in page  # not replied yet
     lead = referred.referrals.get(role="lead")
-    services.referral_reply(referral_id=lead.pk, result="solved", content="已修好", actor=unit_user)
+    referral_reply(referral_id=lead.pk, result="solved", content="已修好", actor=unit_user)
     page = client.get(f"/track/{referred.tracking_code}/").content.decode()
     assert "已修好" in page and 'name="rating"' in page
     r = client.post(f"/track/{referred.tracking_code}/", {"rating": "satisfied", "comment": ""})
@@ -282,7 +283,7 @@ def test_staff_queue_filters_by_area_station_and_status(make_suggestion, staff, 
     elsewhere = StationFactory(name="东关社区联络点", area=tree.village)
     a = make_suggestion(title="甲事项")
     b = make_suggestion(title="乙事项", station=elsewhere)
-    services.suggestion_reject(suggestion_id=a.pk, reason="重复", actor=staff)
+    suggestion_reject(suggestion_id=a.pk, reason="重复", actor=staff)
     c = _login(staff)
     page = c.get("/workspace/suggestions/").content.decode()
     assert "乙事项" in page and "甲事项" not in page  # open ones by default

@@ -5,7 +5,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from suggestions import services
+from suggestions.services.referrals import referral_reply, suggestion_refer
+from suggestions.services.triage import suggestion_accept
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +22,8 @@ def _many(make_suggestion, staff, unit, other_unit, n):
     out = []
     for i in range(n):
         s = make_suggestion(title=f"路灯不亮{i}")
-        services.suggestion_accept(suggestion_id=s.pk, actor=staff)
-        services.suggestion_refer(
-            suggestion_id=s.pk, lead_unit=unit, assisting_units=[other_unit], actor=staff
-        )
+        suggestion_accept(suggestion_id=s.pk, actor=staff)
+        suggestion_refer(suggestion_id=s.pk, lead_unit=unit, assisting_units=[other_unit], actor=staff)
         out.append(s)
     return out
 
@@ -62,7 +61,7 @@ def test_referral_list_is_constant(
 
 def test_tracking_is_four_queries(referred, unit_user, api, django_assert_num_queries):
     for ref in referred.referrals.all():
-        services.referral_reply(referral_id=ref.pk, result="solved", content="已修", actor=None)
+        referral_reply(referral_id=ref.pk, result="solved", content="已修", actor=None)
     # the suggestion (merged_into joined), its public events, its replies (referral and unit joined),
     # the supervision topics it fed.
     with django_assert_num_queries(4):

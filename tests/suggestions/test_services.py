@@ -8,8 +8,27 @@ from liaison.errors import Conflict, InvalidTransition, ValidationFailed
 from liaison.notifications.models import Notification
 from stations.models import ReceptionLogItem
 from stations.services import reception_log_create
-from suggestions import services
+from suggestions.jobs import reception_items_sweep, suggestion_close_expired
 from suggestions.models import ExtensionRequest, Referral, Suggestion, SuggestionEvent
+from suggestions.selectors import handling_staff, supervising_staff
+from suggestions.services._common import add_months
+from suggestions.services.intake import suggestion_submit
+from suggestions.services.ratings import suggestion_rate
+from suggestions.services.referrals import (
+    extension_grant,
+    extension_limit,
+    extension_refuse,
+    extension_request,
+    referral_reply,
+    referral_return,
+    suggestion_refer,
+)
+from suggestions.services.triage import (
+    suggestion_accept,
+    suggestion_mark_key,
+    suggestion_merge,
+    suggestion_reject,
+)
 from tests.factories import StationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,31 +82,31 @@ def test_submit_to_delegate_uses_delegate_area_and_notifies_delegate_user(
 
 def test_accept_is_idempotent_and_checks_state(make_suggestion, staff):
     s = make_suggestion()
-    services.suggestion_accept(suggestion_id=s.pk, actor=staff)
-    services.suggestion_accept(suggestion_id=s.pk, actor=staff)
+    suggestion_accept(suggestion_id=s.pk, actor=staff)
+    suggestion_accept(suggestion_id=s.pk, actor=staff)
     s.refresh_from_db()
     assert s.status == S.ACCEPTED and s.responded_on_time is True
     assert s.events.filter(kind="accepted").count() == 1
-    services.suggestion_reject(suggestion_id=make_suggestion().pk, reason="重复", actor=staff)
+    suggestion_reject(suggestion_id=make_suggestion().pk, reason="重复", actor=staff)
 
 
 def test_reject_needs_reason_and_tells_submitter(make_suggestion, staff):
     s = make_suggestion()
     with pytest.raises(ValidationFailed):
-        services.suggestion_reject(suggestion_id=s.pk, reason=" ", actor=staff)
-    services.suggestion_reject(suggestion_id=s.pk, reason="不属于受理范围", actor=staff)
+        suggestion_reject(suggestion_id=s.pk, reason=" ", actor=staff)
+    suggestion_reject(suggestion_id=s.pk, reason="不属于受理范围", actor=staff)
     s.refresh_from_db()
     assert s.status == S.REJECTED and s.reject_reason == "不属于受理范围"
     assert Notification.objects.filter(kind="suggestion_rejected", address="13812341234").count() == 1
     with pytest.raises(InvalidTransition):
-        services.suggestion_accept(suggestion_id=s.pk, actor=staff)
+        suggestion_accept(suggestion_id=s.pk, actor=staff)
 
 
 def test_merge_into_earlier_only(make_suggestion, staff):
     first, dup = make_suggestion(), make_suggestion()
     with pytest.raises(ValidationFailed):
-        services.suggestion_merge(suggestion_id=first.pk, into_id=dup.pk, actor=staff)
-    services.suggestion_merge(suggestion_id=dup.pk, into_id=first.pk, actor=staff)
+        suggestion_merge(suggestion_id=first.pk, into_id=dup.pk, actor=staff)
+    suggestion_merge(suggestion_id=dup.pk, into_id=first.pk, actor=staff)
     dup.refresh_from_db()
     assert dup.status == S.MERGED and dup.merged_into == first
     assert dup.events.get(kind="merged").data == {"into": first.tracking_code}
@@ -95,7 +114,7 @@ def test_merge_into_earlier_only(make_suggestion, staff):
 
 def test_mark_key(make_suggestion, staff):
     s = make_suggestion()
-    services.suggestion_mark_key(suggestion_id=s.pk, is_key=True, actor=staff)
+    suggestion_mark_key(suggestion_id=s.pk, is_key=True, actor=staff)
     s.refresh_from_db()
     assert s.is_key
     assert not s.events.get(kind="key").public
@@ -104,7 +123,7 @@ def test_mark_key(make_suggestion, staff):
 def test_refer_requires_accepted(make_suggestion, staff, unit):
     s = make_suggestion()
     with pytest.raises(InvalidTransition):
-        services.suggestion_refer(suggestion_id=s.pk, lead_unit=unit, actor=staff)
+        suggestion_refer(suggestion_id=s.pk, lead_unit=unit, actor=staff)
 
 
 def test_refer_notifies_units_once(referred, unit, unit_user, other_unit_user):
@@ -119,25 +138,25 @@ def test_refer_notifies_units_once(referred, unit, unit_user, other_unit_user):
 
 
 def test_delegate_suggestion_defaults_to_three_months(tree, delegate, staff, unit):
-    s = services.suggestion_submit(
+    s = suggestion_submit(
         title="关于改善农村饮水的建议",
         content="建议实施农村供水提质工程。",
         channel="delegate",
         raised_by_delegate=delegate,
     )
-    services.suggestion_accept(suggestion_id=s.pk, actor=staff)
-    services.suggestion_refer(suggestion_id=s.pk, lead_unit=unit, actor=staff)
+    suggestion_accept(suggestion_id=s.pk, actor=staff)
+    suggestion_refer(suggestion_id=s.pk, lead_unit=unit, actor=staff)
     s.refresh_from_db()
     today = s.referred_at.date()
     assert (s.reply_due - today).days in range(89, 93)
     # At most six months, even if asked for more.
     ref = s.referrals.get()
-    assert services.extension_limit(s, ref) == services.add_months(today, 6)
+    assert extension_limit(s, ref) == add_months(today, 6)
 
 
 def test_return_by_lead_goes_back_to_triage_not_rereferred(referred, unit_user, staff):
     lead = referred.referrals.get(role="lead")
-    services.referral_return(referral_id=lead.pk, reason="不属于本单位职责", actor=unit_user)
+    referral_return(referral_id=lead.pk, reason="不属于本单位职责", actor=unit_user)
     referred.refresh_from_db()
     assert referred.status == S.ACCEPTED
     assert referred.referrals.filter(status__in=Referral.OPEN_STATUSES).count() == 0  # assisting cancelled
@@ -145,7 +164,7 @@ def test_return_by_lead_goes_back_to_triage_not_rereferred(referred, unit_user, 
         Notification.objects.filter(kind="referral_returned", recipient=staff, channel="inbox").count() == 1
     )
     # Staff re-refer (改派): the return counts as reviewed.
-    services.suggestion_refer(suggestion_id=referred.pk, lead_unit=lead.unit, actor=staff)
+    suggestion_refer(suggestion_id=referred.pk, lead_unit=lead.unit, actor=staff)
     lead.refresh_from_db()
     assert lead.return_reviewed_at is not None
 
@@ -153,7 +172,7 @@ def test_return_by_lead_goes_back_to_triage_not_rereferred(referred, unit_user, 
 def test_reply_by_other_unit_is_refused(referred, other_unit_user):
     lead = referred.referrals.get(role="lead")
     with pytest.raises(Exception) as exc:
-        services.referral_reply(referral_id=lead.pk, result="solved", content="x", actor=other_unit_user)
+        referral_reply(referral_id=lead.pk, result="solved", content="x", actor=other_unit_user)
     assert exc.value.status_code == 403
     lead.refresh_from_db()
     assert lead.status == Referral.Status.PENDING
@@ -163,14 +182,14 @@ def test_second_unsatisfied_goes_to_supervision_and_notifies_tier_above(
     referred, unit_user, staff, city_staff
 ):
     lead = referred.referrals.get(role="lead")
-    services.referral_reply(referral_id=lead.pk, result="solved", content="已修", actor=unit_user)
-    services.suggestion_rate(suggestion_id=referred.pk, rating="unsatisfied")
+    referral_reply(referral_id=lead.pk, result="solved", content="已修", actor=unit_user)
+    suggestion_rate(suggestion_id=referred.pk, rating="unsatisfied")
     referred.refresh_from_db()
     assert referred.status == S.REOPENED and referred.round == 2
-    services.suggestion_refer(suggestion_id=referred.pk, lead_unit=lead.unit, actor=staff)
+    suggestion_refer(suggestion_id=referred.pk, lead_unit=lead.unit, actor=staff)
     lead2 = referred.referrals.get(role="lead", round=2)
-    services.referral_reply(referral_id=lead2.pk, result="solved", content="再修", actor=unit_user)
-    services.suggestion_rate(suggestion_id=referred.pk, rating="unsatisfied")
+    referral_reply(referral_id=lead2.pk, result="solved", content="再修", actor=unit_user)
+    suggestion_rate(suggestion_id=referred.pk, rating="unsatisfied")
     referred.refresh_from_db()
     assert referred.status == S.SUPERVISED
     assert (
@@ -183,27 +202,27 @@ def test_second_unsatisfied_goes_to_supervision_and_notifies_tier_above(
         kind="suggestion_supervised", recipient=staff, channel="inbox"
     ).exists()
     # 督办: the staff above may refer again.
-    services.suggestion_refer(suggestion_id=referred.pk, lead_unit=lead.unit, actor=city_staff)
+    suggestion_refer(suggestion_id=referred.pk, lead_unit=lead.unit, actor=city_staff)
     referred.refresh_from_db()
     assert referred.status == S.REFERRED and referred.round == 3
 
 
 def test_rating_twice_in_a_round_conflicts(referred, unit_user):
     lead = referred.referrals.get(role="lead")
-    services.referral_reply(referral_id=lead.pk, result="solved", content="已修", actor=unit_user)
-    services.suggestion_rate(suggestion_id=referred.pk, rating="satisfied")
+    referral_reply(referral_id=lead.pk, result="solved", content="已修", actor=unit_user)
+    suggestion_rate(suggestion_id=referred.pk, rating="satisfied")
     with pytest.raises((InvalidTransition, Conflict)):
-        services.suggestion_rate(suggestion_id=referred.pk, rating="unsatisfied")
+        suggestion_rate(suggestion_id=referred.pk, rating="unsatisfied")
 
 
 def test_close_expired(referred, unit_user):
     lead = referred.referrals.get(role="lead")
-    services.referral_reply(referral_id=lead.pk, result="solved", content="已修", actor=unit_user)
+    referral_reply(referral_id=lead.pk, result="solved", content="已修", actor=unit_user)
     referred.refresh_from_db()
-    assert services.suggestion_close_expired(today=referred.rating_due) == 0
+    assert suggestion_close_expired(today=referred.rating_due) == 0
     later = referred.rating_due + dt.timedelta(days=1)
-    assert services.suggestion_close_expired(today=later) == 1
-    assert services.suggestion_close_expired(today=later) == 0
+    assert suggestion_close_expired(today=later) == 1
+    assert suggestion_close_expired(today=later) == 0
     referred.refresh_from_db()
     assert referred.status == S.CLOSED
     assert referred.events.filter(kind="closed").get().data == {"expired": True}
@@ -212,16 +231,12 @@ def test_close_expired(referred, unit_user):
 def test_extension_request_grant(referred, unit_user, staff):
     lead = referred.referrals.get(role="lead")
     with pytest.raises(ValidationFailed):
-        services.extension_request(referral_id=lead.pk, requested_due=lead.due, reason="x", actor=unit_user)
+        extension_request(referral_id=lead.pk, requested_due=lead.due, reason="x", actor=unit_user)
     new_due = lead.due + dt.timedelta(days=7)
-    ext = services.extension_request(
-        referral_id=lead.pk, requested_due=new_due, reason="需要招标", actor=unit_user
-    )
+    ext = extension_request(referral_id=lead.pk, requested_due=new_due, reason="需要招标", actor=unit_user)
     with pytest.raises(Conflict):
-        services.extension_request(
-            referral_id=lead.pk, requested_due=new_due, reason="again", actor=unit_user
-        )
-    services.extension_grant(extension_id=ext.pk, actor=staff)
+        extension_request(referral_id=lead.pk, requested_due=new_due, reason="again", actor=unit_user)
+    extension_grant(extension_id=ext.pk, actor=staff)
     lead.refresh_from_db()
     referred.refresh_from_db()
     assert lead.due == new_due and referred.reply_due == new_due and lead.original_due < new_due
@@ -235,18 +250,18 @@ def test_extension_request_grant(referred, unit_user, staff):
 def test_extension_refuse_and_limit(referred, unit_user, staff):
     lead = referred.referrals.get(role="lead")
     with pytest.raises(ValidationFailed):
-        services.extension_request(
+        extension_request(
             referral_id=lead.pk,
             requested_due=lead.due + dt.timedelta(days=200),
             reason="很久",
             actor=unit_user,
         )
-    ext = services.extension_request(
+    ext = extension_request(
         referral_id=lead.pk, requested_due=lead.due + dt.timedelta(days=3), reason="x", actor=unit_user
     )
     with pytest.raises(ValidationFailed):
-        services.extension_refuse(extension_id=ext.pk, actor=staff, note="")
-    services.extension_refuse(extension_id=ext.pk, actor=staff, note="请按期办理")
+        extension_refuse(extension_id=ext.pk, actor=staff, note="")
+    extension_refuse(extension_id=ext.pk, actor=staff, note="请按期办理")
     lead.refresh_from_db()
     assert lead.due == lead.original_due
 
@@ -272,7 +287,7 @@ def test_reception_log_becomes_suggestions_once(
     from django.apps import apps
 
     apps.get_app_config("suggestions").on_reception_log(log.pk)
-    services.reception_items_sweep(older_than=dt.timedelta(0))
+    reception_items_sweep(older_than=dt.timedelta(0))
     assert Suggestion.objects.filter(channel="reception").count() == 2
 
 
@@ -288,13 +303,13 @@ def test_sweep_makes_suggestions_the_hook_lost(delegate, station):
     )
     assert not Suggestion.objects.exists()
     assert ReceptionLogItem.objects.filter(log=log).count() == 1
-    assert services.reception_items_sweep(older_than=dt.timedelta(0)) == 1
-    assert services.reception_items_sweep(older_than=dt.timedelta(0)) == 0
+    assert reception_items_sweep(older_than=dt.timedelta(0)) == 1
+    assert reception_items_sweep(older_than=dt.timedelta(0)) == 0
 
 
 def test_timeline_is_append_only_with_internal_notes(referred, unit_user):
     lead = referred.referrals.get(role="lead")
-    services.referral_return(referral_id=lead.pk, reason="内部理由", actor=unit_user)
+    referral_return(referral_id=lead.pk, reason="内部理由", actor=unit_user)
     e = SuggestionEvent.objects.get(kind="referral_returned")
     assert e.note == "内部理由" and "内部理由" not in str(e.data)
 
@@ -302,6 +317,6 @@ def test_timeline_is_append_only_with_internal_notes(referred, unit_user):
 def test_staff_tiers(tree):
     county_staff = UserFactory(username="c1", role="staff", area=tree.county)
     city = UserFactory(username="c2", role="staff", area=tree.city)
-    assert services.handling_staff(tree.village) == [county_staff]
-    assert services.supervising_staff(tree.village) == [city]
+    assert handling_staff(tree.village) == [county_staff]
+    assert supervising_staff(tree.village) == [city]
     assert StationFactory  # factories importable for other tests

@@ -6,8 +6,12 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from suggestions import services, stats, tasks
+from suggestions import stats, tasks
 from suggestions.models import MonthlyStats, Referral, Suggestion
+from suggestions.services.intake import suggestion_submit
+from suggestions.services.ratings import suggestion_rate
+from suggestions.services.referrals import referral_reply, suggestion_refer
+from suggestions.services.triage import suggestion_accept, suggestion_reject
 from suggestions.stats import Period, dashboard
 
 pytestmark = pytest.mark.django_db
@@ -17,14 +21,14 @@ def test_dashboard_counts_and_rates(make_suggestion, staff, unit, unit_user, oth
     a, b, c = make_suggestion(), make_suggestion(category="transport"), make_suggestion()
     make_suggestion(station=other_station)  # another county: not counted for 商州区
     for s in (a, b):
-        services.suggestion_accept(suggestion_id=s.pk, actor=staff)
-        services.suggestion_refer(suggestion_id=s.pk, lead_unit=unit, actor=staff)
-    services.suggestion_reject(suggestion_id=c.pk, reason="重复", actor=staff)
+        suggestion_accept(suggestion_id=s.pk, actor=staff)
+        suggestion_refer(suggestion_id=s.pk, lead_unit=unit, actor=staff)
+    suggestion_reject(suggestion_id=c.pk, reason="重复", actor=staff)
     ra, rb = (s.referrals.get() for s in (a, b))
-    services.referral_reply(referral_id=ra.pk, result="solved", content="好", actor=unit_user)
-    services.referral_reply(referral_id=rb.pk, result="cannot_solve", content="暂不能", actor=unit_user)
-    services.suggestion_rate(suggestion_id=a.pk, rating="satisfied")
-    services.suggestion_rate(suggestion_id=b.pk, rating="unsatisfied")
+    referral_reply(referral_id=ra.pk, result="solved", content="好", actor=unit_user)
+    referral_reply(referral_id=rb.pk, result="cannot_solve", content="暂不能", actor=unit_user)
+    suggestion_rate(suggestion_id=a.pk, rating="satisfied")
+    suggestion_rate(suggestion_id=b.pk, rating="unsatisfied")
 
     d = dashboard(tree.county, Period.default())
     t = d["totals"]
@@ -98,15 +102,13 @@ def history(make_suggestion, staff, unit, other_unit, unit_user, other_station, 
         a = make_suggestion(category="transport" if i % 2 else "urban")
         b = make_suggestion(station=other_station, channel="letter")
         c = make_suggestion(area=tree.city, station=None)  # addressed to the city itself
-        services.suggestion_accept(suggestion_id=a.pk, actor=staff)
-        services.suggestion_refer(
-            suggestion_id=a.pk, lead_unit=unit, assisting_units=[other_unit], actor=staff
-        )
+        suggestion_accept(suggestion_id=a.pk, actor=staff)
+        suggestion_refer(suggestion_id=a.pk, lead_unit=unit, assisting_units=[other_unit], actor=staff)
         if i % 2 == 0:
             ref = a.referrals.get(role="lead")
-            services.referral_reply(referral_id=ref.pk, result="solved", content="已修", actor=unit_user)
-            services.suggestion_rate(suggestion_id=a.pk, rating="satisfied")
-        services.suggestion_reject(suggestion_id=b.pk, reason="不属于本级", actor=staff)
+            referral_reply(referral_id=ref.pk, result="solved", content="已修", actor=unit_user)
+            suggestion_rate(suggestion_id=a.pk, rating="satisfied")
+        suggestion_reject(suggestion_id=b.pk, reason="不属于本级", actor=staff)
         for s in (a, b, c):
             _move(s, day)
         made += [a, b, c]
@@ -137,7 +139,7 @@ def test_a_change_is_folded_into_its_month_and_only_that(history, tree, staff, u
     _settle()
     stats.refresh()
     march = Suggestion.objects.get(area=tree.city, created_at__month=3, status="submitted")
-    services.suggestion_accept(suggestion_id=march.pk, actor=staff)
+    suggestion_accept(suggestion_id=march.pk, actor=staff)
     assert stats.refresh() == 1  # one bucket: the city's own key, last March
     assert stats.refresh() == 1  # still within the look-back margin: folded again, the same result
     with override_settings(SUGGESTION_STATS_FOLD_SECONDS=0):
@@ -207,7 +209,7 @@ def test_unfiltered_queue_count_comes_from_the_cells_and_is_exact(history, tree,
     )
     assert count("/api/v1/suggestions/?status=submitted")[1] is False  # any other filter: counted
     # A new suggestion is in this month, counted live: no fold needed for the total to be right.
-    services.suggestion_submit(title="新的意见", content="刚刚提交的意见建议。", area=tree.village)
+    suggestion_submit(title="新的意见", content="刚刚提交的意见建议。", area=tree.village)
     assert count("/api/v1/suggestions/") == (in_city.count(), True)
     # The page's "全部" view says the same.
     from django.test import Client

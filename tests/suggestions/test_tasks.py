@@ -8,8 +8,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from liaison.notifications.models import Notification
-from suggestions import services, tasks
+from suggestions import tasks
+from suggestions.jobs import rating_requests_sweep
 from suggestions.models import Referral, Suggestion
+from suggestions.services.referrals import (
+    extension_grant,
+    extension_request,
+    referral_reply,
+    suggestion_refer,
+)
+from suggestions.services.triage import suggestion_accept
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
@@ -26,8 +34,8 @@ def at(day: dt.date, hour: int = 10):
 def _refer_on(day, make_suggestion, staff, unit, **kw):
     with at(day):
         s = make_suggestion()
-        services.suggestion_accept(suggestion_id=s.pk, actor=staff)
-        services.suggestion_refer(suggestion_id=s.pk, lead_unit=unit, actor=staff, **kw)
+        suggestion_accept(suggestion_id=s.pk, actor=staff)
+        suggestion_refer(suggestion_id=s.pk, lead_unit=unit, actor=staff, **kw)
     return Referral.objects.get(suggestion=s, role="lead")
 
 
@@ -69,10 +77,10 @@ def test_extended_referral_is_reminded_again_for_its_new_date(make_suggestion, s
     ref = _refer_on(dt.date(2026, 9, 29), make_suggestion, staff, unit)
     with at(dt.date(2026, 10, 22)):
         tasks.remind_referrals()
-        ext = services.extension_request(
+        ext = extension_request(
             referral_id=ref.pk, requested_due=dt.date(2026, 11, 2), reason="需招标", actor=unit_user
         )
-        services.extension_grant(extension_id=ext.pk, actor=staff)
+        extension_grant(extension_id=ext.pk, actor=staff)
     with at(dt.date(2026, 10, 29)):
         tasks.remind_referrals()
         tasks.remind_referrals()
@@ -101,7 +109,7 @@ def test_overdue_marks_and_warns_once(make_suggestion, staff, unit, unit_user):
     )
     # A late reply clears the flag and counts as not on time.
     with at(dt.date(2026, 10, 28)):
-        services.referral_reply(referral_id=ref.pk, result="solved", content="已修", actor=unit_user)
+        referral_reply(referral_id=ref.pk, result="solved", content="已修", actor=unit_user)
     s.refresh_from_db()
     assert not s.is_overdue and s.replied_on_time is False
 
@@ -118,7 +126,7 @@ def test_triage_overdue_warns_once(make_suggestion, staff):
 
 def test_auto_close_after_rating_window_once(referred, unit_user):
     lead = referred.referrals.get(role="lead")
-    services.referral_reply(referral_id=lead.pk, result="solved", content="已修", actor=unit_user)
+    referral_reply(referral_id=lead.pk, result="solved", content="已修", actor=unit_user)
     referred.refresh_from_db()
     with at(referred.rating_due + dt.timedelta(days=1)):
         assert tasks.close_expired() == 1
@@ -130,11 +138,11 @@ def test_auto_close_after_rating_window_once(referred, unit_user):
 
 def test_rating_request_sent_once_by_sms_without_email(referred, unit_user, caplog):
     lead = referred.referrals.get(role="lead")
-    services.referral_reply(referral_id=lead.pk, result="solved", content="已修", actor=unit_user)
+    referral_reply(referral_id=lead.pk, result="solved", content="已修", actor=unit_user)
     n = Notification.objects.get(kind="rating_request")
     assert n.channel == "sms" and n.address == "13812341234"
     # The sweep finds nothing left to ask.
-    assert services.rating_requests_sweep() == 0
+    assert rating_requests_sweep() == 0
     # Delivery through the logging SMS backend.
     from liaison.notifications.services import deliver_notification
 
@@ -146,7 +154,7 @@ def test_rating_request_sent_once_by_sms_without_email(referred, unit_user, capl
 
 def test_daily_sweep_sends_lost_rating_requests_once(referred, unit_user):
     lead = referred.referrals.get(role="lead")
-    services.referral_reply(referral_id=lead.pk, result="solved", content="已修", actor=unit_user)
+    referral_reply(referral_id=lead.pk, result="solved", content="已修", actor=unit_user)
     # Simulate a bulk-loaded or lost request: no marker, no notification.
     Notification.objects.filter(kind="rating_request").delete()
     Suggestion.objects.filter(pk=referred.pk).update(rating_requested_at=None)

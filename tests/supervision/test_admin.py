@@ -3,8 +3,10 @@
 import pytest
 from django.test import Client
 
-from supervision import services
 from supervision.models import Opinion, Rectification
+from supervision.services.activities import activity_create
+from supervision.services.questions import opinion_issue
+from supervision.services.rectifications import rectification_report
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +29,8 @@ def login(user) -> Client:
 
 
 def test_changelists_render_and_are_scoped(tree, staff, other_staff, admin_user, unit):
-    activity = services.activity_create(kind="inspection", title="商州区视察", area=tree.county, units=[unit])
-    services.opinion_issue(activity_id=activity.pk, unit=unit, title="商州区审议意见", content="整改")
+    activity = activity_create(kind="inspection", title="商州区视察", area=tree.county, units=[unit])
+    opinion_issue(activity_id=activity.pk, unit=unit, title="商州区审议意见", content="整改")
     for user in (staff, admin_user):
         c = login(user)
         for m in MODELS:
@@ -43,9 +45,7 @@ def test_changelists_render_and_are_scoped(tree, staff, other_staff, admin_user,
 
 
 def test_opinion_added_in_admin_opens_a_rectification(tree, admin_user, unit):
-    activity = services.activity_create(
-        kind="special_inquiry", title="专题询问", area=tree.county, units=[unit]
-    )
+    activity = activity_create(kind="special_inquiry", title="专题询问", area=tree.county, units=[unit])
     r = login(admin_user).post(
         "/admin/supervision/opinion/add/",
         {"activity": activity.pk, "unit": unit.pk, "title": "审议意见", "content": "限期整改"},
@@ -56,10 +56,10 @@ def test_opinion_added_in_admin_opens_a_rectification(tree, admin_user, unit):
 
 
 def test_rectification_accept_action(tree, staff, unit):
-    activity = services.activity_create(kind="inspection", title="视察", area=tree.county, units=[unit])
-    op = services.opinion_issue(activity_id=activity.pk, unit=unit, title="意见", content="整改")
+    activity = activity_create(kind="inspection", title="视察", area=tree.county, units=[unit])
+    op = opinion_issue(activity_id=activity.pk, unit=unit, title="意见", content="整改")
     rect = op.rectifications.get()
-    services.rectification_report(rectification_id=rect.pk, unit=unit, content="已整改")
+    rectification_report(rectification_id=rect.pk, unit=unit, content="已整改")
     r = login(staff).post(
         "/admin/supervision/rectification/", {"action": "accept", "_selected_action": [rect.pk]}
     )

@@ -10,8 +10,10 @@ from django.utils import timezone
 from liaison.accounts.models import User
 from liaison.notifications.models import Notification
 from liaison.workdays import next_workday
-from supervision import services, tasks
+from supervision import tasks
 from supervision.models import Rectification, Topic, TopicSupport
+from supervision.services._common import add_months
+from supervision.services.rectifications import rectifications_sweep
 from tests.factories import DelegateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -164,7 +166,7 @@ def test_the_whole_chain(
     assert r.status_code == 201, r.content
     first = r.json()["rectifications"][0]
     assert first["status"] == "open"
-    assert first["due"] == str(next_workday(services.add_months(today, 3)))
+    assert first["due"] == str(next_workday(add_months(today, 3)))
 
     r = unit_api.get("/api/v1/rectifications/").json()["results"]
     assert [(x["id"], x["source"], x["status"], x["unit"]) for x in r] == [
@@ -225,10 +227,10 @@ def test_the_whole_chain(
     # 8. A reminder before the deadline and an overdue warning, each exactly once.
     reminder_day = second.due - dt.timedelta(days=1)
     for _ in range(2):
-        services.rectifications_sweep(today=reminder_day)
+        rectifications_sweep(today=reminder_day)
     after_due = second.due + dt.timedelta(days=1)
     for _ in range(2):
-        services.rectifications_sweep(today=after_due)
+        rectifications_sweep(today=after_due)
     tasks.sweep_rectifications()  # the beat task itself (today): nothing new
     reminders = Notification.objects.filter(kind="rectification_reminder", channel="inbox")
     warnings = Notification.objects.filter(kind="rectification_overdue", channel="inbox")

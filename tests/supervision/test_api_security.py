@@ -7,8 +7,11 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from supervision import services
 from supervision.models import Assessment, Rectification, SmsCode, Topic, TopicSupport
+from supervision.services.activities import activity_create
+from supervision.services.assessments import assessment_create
+from supervision.services.rectifications import rectification_open
+from supervision.services.topics import topic_decline
 from tests.factories import DelegateFactory
 
 from .test_api_chain import sms_code, support
@@ -136,7 +139,7 @@ def test_support_of_unknown_or_closed_topic(api, caplog, topic, staff):
         api.post("/api/v1/topics/999999/support/", {"phone": PHONE, "code": code}, format="json").status_code
         == 404
     )
-    services.topic_decline(topic_id=topic.pk, reason="不属于人大监督范围", actor=staff)
+    topic_decline(topic_id=topic.pk, reason="不属于人大监督范围", actor=staff)
     r = api.post(f"/api/v1/topics/{topic.pk}/support/", {"phone": PHONE, "code": code}, format="json")
     assert r.status_code == 409
     assert _supports(topic) == (0, 0)
@@ -225,10 +228,8 @@ def test_topic_list_query_count_is_fixed(api, tree, django_assert_max_num_querie
 
 @pytest.fixture
 def rect(tree, unit, delegate):
-    a = services.assessment_create(
-        title="测评", area=tree.county, unit=unit, subject="department", roll=[delegate]
-    )
-    return services.rectification_open(
+    a = assessment_create(title="测评", area=tree.county, unit=unit, subject="department", roll=[delegate])
+    return rectification_open(
         unit=unit, area=tree.county, source="assessment", assessment=a, title="整改", due_workdays=20
     )
 
@@ -354,7 +355,7 @@ def test_assessment_vote_rules_over_the_api(
 def test_question_answers_are_scoped_to_the_unit(
     tree, unit, unit_user, other_unit_user, staff, other_staff, client_for
 ):
-    activity = services.activity_create(kind="inspection", title="视察", area=tree.county, units=[unit])
+    activity = activity_create(kind="inspection", title="视察", area=tree.county, units=[unit])
     r = client_for(other_staff).post(
         f"/api/v1/activities/{activity.pk}/questions/", {"unit": unit.pk, "text": "?"}, format="json"
     )
@@ -394,7 +395,7 @@ def test_question_answers_are_scoped_to_the_unit(
         == 409
     )
     # a follow-up to a question of another activity is refused
-    other_activity = services.activity_create(kind="research", title="调研", area=tree.county)
+    other_activity = activity_create(kind="research", title="调研", area=tree.county)
     r = client_for(staff).post(
         f"/api/v1/activities/{other_activity.pk}/questions/",
         {"unit": unit.pk, "text": "追问", "parent": q_id},

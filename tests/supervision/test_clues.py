@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from liaison.notifications.models import Notification
 from liaison.workdays import add_workdays
-from supervision import services
 from supervision.models import Clue
+from supervision.services.activities import activity_create, clue_reminders_sweep, clue_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -16,9 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_clue_request_submit_and_reminder(
     tree, staff, other_staff, delegate_user, other_delegate_user, client_for, delegate
 ):
-    activity = services.activity_create(
-        kind="law_enforcement_check", title="食品安全法执法检查", area=tree.county
-    )
+    activity = activity_create(kind="law_enforcement_check", title="食品安全法执法检查", area=tree.county)
     today = timezone.localdate()
     deadline = add_workdays(today, 5)
     body = {"deadline": str(deadline), "message": "请反映食品安全问题线索"}
@@ -52,10 +50,10 @@ def test_clue_request_submit_and_reminder(
     assert Clue.objects.get().delegate == delegate
 
     # one reminder on the last working day, to those who have not answered (here: nobody left)
-    assert services.clue_reminders_sweep(today=today) == 0  # too early
+    assert clue_reminders_sweep(today=today) == 0  # too early
     last = deadline - dt.timedelta(days=1)
-    assert services.clue_reminders_sweep(today=last) == 1
-    assert services.clue_reminders_sweep(today=last) == 0
+    assert clue_reminders_sweep(today=last) == 1
+    assert clue_reminders_sweep(today=last) == 0
     assert not Notification.objects.filter(
         kind="clue_reminder"
     ).exists()  # the only delegate already answered
@@ -63,6 +61,6 @@ def test_clue_request_submit_and_reminder(
     from liaison.errors import InvalidTransition
 
     with pytest.raises(InvalidTransition):
-        services.clue_submit(
+        clue_submit(
             request_id=cr_id, delegate=delegate, content="迟到", today=deadline + dt.timedelta(days=1)
         )

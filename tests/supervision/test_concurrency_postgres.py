@@ -7,8 +7,10 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from liaison.errors import AlreadyVoted, Conflict, ValidationFailed
-from supervision import services
 from supervision.models import SmsCode, Topic, TopicSupport
+from supervision.services.assessments import assessment_create, assessment_open, assessment_vote
+from supervision.services.sms_codes import _code_hash, phone_hash
+from supervision.services.topics import topic_support
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -42,11 +44,11 @@ def _race(n: int, fn) -> list:
 
 
 def _code(phone: str, code: str = "123456") -> None:
-    h = services.phone_hash(phone)
+    h = phone_hash(phone)
     SmsCode.objects.create(
         phone_hash=h,
         purpose="support",
-        code_hash=services._code_hash(h, code),
+        code_hash=_code_hash(h, code),
         expires_at=timezone.now() + timezone.timedelta(minutes=10),
     )
 
@@ -54,9 +56,7 @@ def _code(phone: str, code: str = "123456") -> None:
 def test_one_code_used_by_many_requests_at_once_supports_once(tree):
     topic = Topic.objects.create(title="议题", area=tree.county, year=2026, proposer_kind="public")
     _code("13812341234")
-    results = _race(
-        12, lambda i: services.topic_support(topic_id=topic.pk, phone="13812341234", code="123456")
-    )
+    results = _race(12, lambda i: topic_support(topic_id=topic.pk, phone="13812341234", code="123456"))
     assert results.count(1) == 1
     assert all(isinstance(r, ValidationFailed | Conflict) for r in results if r != 1)
     topic.refresh_from_db()
@@ -68,20 +68,16 @@ def test_many_numbers_at_once_keep_the_count_exact(tree):
     phones = [f"1390000{i:04d}" for i in range(20)]
     for p in phones:
         _code(p)
-    results = _race(20, lambda i: services.topic_support(topic_id=topic.pk, phone=phones[i], code="123456"))
+    results = _race(20, lambda i: topic_support(topic_id=topic.pk, phone=phones[i], code="123456"))
     assert sorted(results) == list(range(1, 21))
     topic.refresh_from_db()
     assert topic.supports_count == 20 == TopicSupport.objects.filter(topic=topic).count()
 
 
 def test_concurrent_votes_by_one_delegate_count_once(tree, unit, delegate):
-    a = services.assessment_create(
-        title="测评", area=tree.county, unit=unit, subject="department", roll=[delegate]
-    )
-    services.assessment_open(assessment_id=a.pk)
-    results = _race(
-        10, lambda i: services.assessment_vote(assessment_id=a.pk, delegate=delegate, choice="satisfied")
-    )
+    a = assessment_create(title="测评", area=tree.county, unit=unit, subject="department", roll=[delegate])
+    assessment_open(assessment_id=a.pk)
+    results = _race(10, lambda i: assessment_vote(assessment_id=a.pk, delegate=delegate, choice="satisfied"))
     assert sum(1 for r in results if not isinstance(r, Exception)) == 1
     assert all(isinstance(r, AlreadyVoted) for r in results if isinstance(r, Exception))
     assert a.votes.count() == 1

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _submit(tree, title):
-    from suggestions.services import suggestion_submit
+    from suggestions.services.intake import suggestion_submit
 
     return suggestion_submit(title=title, content="晚上路灯经常不亮，行人摔倒。", area=tree.village)
 

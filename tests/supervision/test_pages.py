@@ -7,8 +7,17 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from supervision import services
 from supervision.models import CollectionWindow, Topic
+from supervision.services.activities import activity_create
+from supervision.services.assessments import (
+    assessment_close,
+    assessment_create,
+    assessment_open,
+    assessment_vote,
+)
+from supervision.services.questions import opinion_issue, question_answer, question_ask
+from supervision.services.rectifications import rectification_report
+from supervision.services.topics import topic_propose, topic_select
 
 from .test_api_chain import sms_code
 
@@ -33,9 +42,9 @@ def window(tree):
 def chain(tree, unit, delegate, staff):
     """A special inquiry with an answered question, an opinion whose rectification is reported, and a closed
     unsatisfied assessment."""
-    topic = services.topic_propose(title="背街小巷路灯不亮", area=tree.county, proposer_kind="staff")
-    services.topic_select(topic_id=topic.pk, year=2026, actor=staff)
-    activity = services.activity_create(
+    topic = topic_propose(title="背街小巷路灯不亮", area=tree.county, proposer_kind="staff")
+    topic_select(topic_id=topic.pk, year=2026, actor=staff)
+    activity = activity_create(
         kind="special_inquiry",
         title="城市照明专题询问",
         area=tree.county,
@@ -44,14 +53,14 @@ def chain(tree, unit, delegate, staff):
         delegates=[delegate],
         actor=staff,
     )
-    q = services.question_ask(activity_id=activity.pk, unit=unit, text="何时修好？", asked_by=delegate)
-    services.question_answer(question_id=q.pk, unit=unit, answer="本月底。", answered_by_label="局长")
-    op = services.opinion_issue(
+    q = question_ask(activity_id=activity.pk, unit=unit, text="何时修好？", asked_by=delegate)
+    question_answer(question_id=q.pk, unit=unit, answer="本月底。", answered_by_label="局长")
+    op = opinion_issue(
         activity_id=activity.pk, unit=unit, title="关于城市照明的审议意见", content="限期修复。"
     )
     rect = op.rectifications.get()
-    services.rectification_report(rectification_id=rect.pk, unit=unit, content="已修复120盏。")
-    a = services.assessment_create(
+    rectification_report(rectification_id=rect.pk, unit=unit, content="已修复120盏。")
+    a = assessment_create(
         title="照明整改测评",
         area=tree.county,
         unit=unit,
@@ -60,9 +69,9 @@ def chain(tree, unit, delegate, staff):
         activity=activity,
         rectification=rect,
     )
-    services.assessment_open(assessment_id=a.pk)
-    services.assessment_vote(assessment_id=a.pk, delegate=delegate, choice="unsatisfied")
-    services.assessment_close(assessment_id=a.pk)
+    assessment_open(assessment_id=a.pk)
+    assessment_vote(assessment_id=a.pk, delegate=delegate, choice="unsatisfied")
+    assessment_close(assessment_id=a.pk)
     return {"topic": topic, "activity": activity, "rect": rect, "assessment": a, "question": q}
 
 
@@ -139,7 +148,7 @@ def test_topic_proposal_page(client, tree, window):
 def test_unit_workspace_shows_own_items_due_soonest_first(
     chain, unit, unit_user, other_unit_user, tree, delegate
 ):
-    services.question_ask(activity_id=chain["activity"].pk, unit=unit, text="新问题", due_workdays=3)
+    question_ask(activity_id=chain["activity"].pk, unit=unit, text="新问题", due_workdays=3)
     r = login(unit_user).get("/workspace/supervision/unit/")
     html = r.content.decode()
     assert r.status_code == 200 and "新问题" in html and "关于城市照明的审议意见" in html
@@ -193,10 +202,10 @@ def test_staff_screen_topics(client, tree, window, staff, other_staff):
 
 
 def test_delegate_votes_on_a_page(tree, unit, delegate, delegate_user, other_delegate_user):
-    a = services.assessment_create(
+    a = assessment_create(
         title="部门评议", area=tree.county, unit=unit, subject="department", roll=[delegate]
     )
-    services.assessment_open(assessment_id=a.pk)
+    assessment_open(assessment_id=a.pk)
     assert login(other_delegate_user).get(f"/supervision/assessments/{a.pk}/vote/").status_code == 404
     c = login(delegate_user)
     assert (

@@ -8,8 +8,9 @@ from django.utils import timezone
 from liaison.accounts.models import User
 from stations.models import Delegate
 from tests.factories import DelegateFactory, UserFactory
-from voting import services
 from voting.models import ProjectProposal, ProposalWindow
+from voting.services.ballots import ballot_create, ballot_open
+from voting.services.proposals import proposal_shortlist, proposal_submit
 
 
 @pytest.fixture
@@ -28,11 +29,9 @@ def make_proposals(tree, window):
     def make(n: int, *, area=None, status=ProjectProposal.Status.SHORTLISTED) -> list[ProjectProposal]:
         out = []
         for i in range(n):
-            p = services.proposal_submit(
-                title=f"候选项目{i + 1}", description="内容", area=area or tree.township
-            )
+            p = proposal_submit(title=f"候选项目{i + 1}", description="内容", area=area or tree.township)
             if status == ProjectProposal.Status.SHORTLISTED:
-                p = services.proposal_shortlist(proposal_id=p.pk)
+                p = proposal_shortlist(proposal_id=p.pk)
             out.append(p)
         return out
 
@@ -61,7 +60,7 @@ def make_ballot(tree, make_proposals, roll_delegates, admin_user):
     def make(*, candidates=3, seats=2, roll=10, open=True, **options):
         proposals = make_proposals(candidates)
         delegates = roll_delegates(roll) if isinstance(roll, int) else roll
-        ballot = services.ballot_create(
+        ballot = ballot_create(
             title="商州区民生实事项目票决",
             area=tree.county,
             seats=seats,
@@ -71,7 +70,7 @@ def make_ballot(tree, make_proposals, roll_delegates, admin_user):
             **options,
         )
         if open:
-            services.ballot_open(ballot_id=ballot.pk, actor=admin_user)
+            ballot_open(ballot_id=ballot.pk, actor=admin_user)
             ballot.refresh_from_db()
         return ballot, list(ballot.candidates.order_by("position")), delegates
 

@@ -2,8 +2,8 @@ import pytest
 
 from liaison.accounts.models import User
 from tests.factories import UserFactory
-from voting import services
 from voting.models import Vote
+from voting.services.ballots import ballot_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def test_admin_screens_load_and_secret_votes_name_nobody(client, superuser, make
     ballot, cands, roll = make_ballot(secret=True)
     roll[0].name = "欧阳秘密"
     roll[0].save()
-    services.ballot_cast(ballot_id=ballot.pk, delegate=roll[0], choices={c.pk: "for" for c in cands})
+    ballot_cast(ballot_id=ballot.pk, delegate=roll[0], choices={c.pk: "for" for c in cands})
     client.force_login(superuser)
     for url in [
         "/admin/voting/ballot/",

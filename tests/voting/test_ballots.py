@@ -3,8 +3,8 @@
 import pytest
 from django.db import connection
 
-from voting import services
 from voting.models import Ballot, BallotEvent, BallotPaper, Vote
+from voting.selectors import ballot_tally
 
 from .conftest import user_of
 
@@ -113,7 +113,7 @@ def test_second_paper_is_409_and_counted_once(client_for, make_ballot):
     r = _cast(client_for, roll[0], ballot, _choices(cands, "against", "for", "for"))
     assert r.status_code == 409 and r.json()["code"] == "already_voted"
     assert BallotPaper.objects.filter(ballot=ballot).count() == 1
-    assert services.ballot_tally(ballot_id=ballot.pk).for_votes(cands[0]) == 1
+    assert ballot_tally(ballot_id=ballot.pk).for_votes(cands[0]) == 1
     assert Vote.objects.filter(ballot=ballot).count() == 3
 
 

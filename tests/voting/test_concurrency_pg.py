@@ -9,8 +9,10 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from voting import services
+from liaison.errors import InvalidTransition
 from voting.models import BallotPaper, Vote
+from voting.selectors import ballot_tally
+from voting.services.ballots import ballot_cast, ballot_close
 
 from .conftest import user_of
 
@@ -68,7 +70,7 @@ def test_fifty_concurrent_voters_with_duplicates_are_counted_once(postgres_only,
     assert BallotPaper.objects.filter(ballot=ballot).count() == 50
     assert BallotPaper.objects.filter(ballot=ballot).values("delegate").distinct().count() == 50
     assert Vote.objects.filter(ballot=ballot).count() == 150
-    tally = services.ballot_tally(ballot_id=ballot.pk)
+    tally = ballot_tally(ballot_id=ballot.pk)
     assert [c.for_votes for c in tally.candidates] == [50, 50, 50]
 
 
@@ -80,15 +82,15 @@ def test_no_paper_lands_after_close(postgres_only, make_ballot):
     def cast(d):
         def go():
             try:
-                services.ballot_cast(ballot_id=ballot.pk, delegate=d, choices=choices)
+                ballot_cast(ballot_id=ballot.pk, delegate=d, choices=choices)
                 return "ok"
-            except services.InvalidTransition:
+            except InvalidTransition:
                 return "closed"
 
         return go
 
     def close():
-        services.ballot_close(ballot_id=ballot.pk)
+        ballot_close(ballot_id=ballot.pk)
         return "closer"
 
     results = _run_all([cast(d) for d in roll[:15]] + [close] + [cast(d) for d in roll[15:]])

@@ -230,21 +230,21 @@ def test_tie_at_the_cutoff_reports_a_runoff(api, client_for, tree, window, staff
 
 
 def test_satisfied_evaluation_opens_no_rectification(client_for, admin_user, make_ballot, unit):
-    from voting import services
+    from voting.services.ballots import ballot_cast, ballot_close, ballot_publish
+    from voting.services.evaluations import evaluation_create
+    from voting.services.projects import project_create
 
     ballot, cands, roll = make_ballot()
     for d in roll[:8]:
-        services.ballot_cast(
+        ballot_cast(
             ballot_id=ballot.pk,
             delegate=d,
             choices={c.pk: "for" for c in cands[:1]} | {c.pk: "against" for c in cands[1:]},
         )
-    services.ballot_close(ballot_id=ballot.pk)
-    services.ballot_publish(ballot_id=ballot.pk)
-    project = services.project_create(
-        candidate_id=cands[0].pk, unit=unit, budget=10, target_date=dt.date(2027, 1, 1)
-    )
-    ev = services.evaluation_create(project_id=project.pk, roll=roll[:3])
+    ballot_close(ballot_id=ballot.pk)
+    ballot_publish(ballot_id=ballot.pk)
+    project = project_create(candidate_id=cands[0].pk, unit=unit, budget=10, target_date=dt.date(2027, 1, 1))
+    ev = evaluation_create(project_id=project.pk, roll=roll[:3])
     a = client_for(admin_user)
     a.post(f"/api/v1/evaluations/{ev.pk}/open/")
     # results are not shown to delegates while open; off-roll delegates cannot vote

@@ -4,8 +4,10 @@ import datetime as dt
 
 import pytest
 
-from voting import services
 from voting.models import Ballot, BallotPaper, ProjectProposal
+from voting.services.ballots import ballot_cast, ballot_close, ballot_publish
+from voting.services.evaluations import evaluation_create, evaluation_open
+from voting.services.projects import project_create
 
 from .conftest import user_of
 
@@ -63,7 +65,7 @@ def test_delegate_off_roll_gets_404_and_closed_ballot_409(client, make_ballot, d
     ballot, cands, roll = make_ballot()
     client.force_login(delegate_user)
     assert client.get(f"/vote/ballots/{ballot.pk}/").status_code == 404
-    services.ballot_close(ballot_id=ballot.pk)
+    ballot_close(ballot_id=ballot.pk)
     client.force_login(user_of(roll[0]))
     assert client.get(f"/vote/ballots/{ballot.pk}/").status_code == 409
     r = client.post(f"/vote/ballots/{ballot.pk}/", {**_form(cands, "for", "for", "for"), "confirm": "1"})
@@ -102,9 +104,7 @@ def test_admin_builds_opens_watches_closes_publishes(
     ballot.refresh_from_db()
     assert ballot.status == "open"
     d = ballot.roll.first()
-    services.ballot_cast(
-        ballot_id=ballot.pk, delegate=d, choices={c.pk: "for" for c in ballot.candidates.all()}
-    )
+    ballot_cast(ballot_id=ballot.pk, delegate=d, choices={c.pk: "for" for c in ballot.candidates.all()})
     turnout = client.get(f"/workspace/voting/ballots/{ballot.pk}/turnout/").content.decode()
     assert d.name in turnout and 'id="voted-count">1<' in turnout
     # the admin page shows no result while open, and the result page refuses
@@ -150,16 +150,14 @@ def test_pages_require_the_right_role(client, delegate_user, make_ballot):
 def test_unit_reports_progress_on_the_page(client, make_ballot, unit, unit_user, admin_user):
     ballot, cands, roll = make_ballot()
     for d in roll[:8]:
-        services.ballot_cast(
+        ballot_cast(
             ballot_id=ballot.pk,
             delegate=d,
             choices=dict(zip([c.pk for c in cands], ["for", "against", "abstain"], strict=True)),
         )
-    services.ballot_close(ballot_id=ballot.pk)
-    services.ballot_publish(ballot_id=ballot.pk)
-    project = services.project_create(
-        candidate_id=cands[0].pk, unit=unit, budget=5, target_date=dt.date(2027, 5, 1)
-    )
+    ballot_close(ballot_id=ballot.pk)
+    ballot_publish(ballot_id=ballot.pk)
+    project = project_create(candidate_id=cands[0].pk, unit=unit, budget=5, target_date=dt.date(2027, 5, 1))
     client.force_login(unit_user)
     assert client.get("/workspace/voting/projects/").status_code == 200
     r = client.post(f"/workspace/voting/projects/{project.pk}/report/", {"percent": 100, "text": "全部完工"})
@@ -174,18 +172,16 @@ def test_unit_reports_progress_on_the_page(client, make_ballot, unit, unit_user,
 def test_delegate_rates_on_the_evaluation_page(client, make_ballot, unit):
     ballot, cands, roll = make_ballot()
     for d in roll[:8]:
-        services.ballot_cast(
+        ballot_cast(
             ballot_id=ballot.pk,
             delegate=d,
             choices=dict(zip([c.pk for c in cands], ["for", "against", "abstain"], strict=True)),
         )
-    services.ballot_close(ballot_id=ballot.pk)
-    services.ballot_publish(ballot_id=ballot.pk)
-    project = services.project_create(
-        candidate_id=cands[0].pk, unit=unit, budget=5, target_date=dt.date(2027, 5, 1)
-    )
-    ev = services.evaluation_create(project_id=project.pk)
-    services.evaluation_open(evaluation_id=ev.pk)
+    ballot_close(ballot_id=ballot.pk)
+    ballot_publish(ballot_id=ballot.pk)
+    project = project_create(candidate_id=cands[0].pk, unit=unit, budget=5, target_date=dt.date(2027, 5, 1))
+    ev = evaluation_create(project_id=project.pk)
+    evaluation_open(evaluation_id=ev.pk)
     client.force_login(user_of(roll[0]))
     assert ev.assessment.title in client.get("/vote/").content.decode()
     r = client.post(f"/vote/evaluations/{ev.pk}/", {"choice": "basically_satisfied"})

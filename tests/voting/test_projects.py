@@ -8,8 +8,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from liaison.notifications.models import Notification
-from voting import services, tasks
+from voting import tasks
 from voting.models import LivelihoodProject, ProgressPhoto
+from voting.services.ballots import ballot_cast, ballot_close, ballot_publish
+from voting.services.projects import (
+    milestone_add,
+    milestone_complete,
+    milestone_overdue_warn,
+    progress_reminders_send,
+    project_create,
+    site_add,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +33,14 @@ def _image(fmt="JPEG", size=(40, 30), name="p.jpg"):
 def project(make_ballot, unit):
     ballot, cands, roll = make_ballot()
     for d in roll[:8]:
-        services.ballot_cast(
+        ballot_cast(
             ballot_id=ballot.pk,
             delegate=d,
             choices={cands[0].pk: "for", cands[1].pk: "against", cands[2].pk: "abstain"},
         )
-    services.ballot_close(ballot_id=ballot.pk)
-    services.ballot_publish(ballot_id=ballot.pk)
-    p = services.project_create(
+    ballot_close(ballot_id=ballot.pk)
+    ballot_publish(ballot_id=ballot.pk)
+    p = project_create(
         candidate_id=cands[0].pk,
         unit=unit,
         budget=200,
@@ -98,7 +107,7 @@ def test_percent_out_of_range_is_400(client_for, project, unit_user):
 
 
 def test_site_leads_must_lead_the_project(client_for, project, staff, tree):
-    site = services.site_add(project_id=project.pk, name="1号点位")
+    site = site_add(project_id=project.pk, name="1号点位")
     r = client_for(staff).post(
         f"/api/v1/sites/{site.pk}/leads/", {"delegates": [project.roll[5].pk]}, format="json"
     )
@@ -116,29 +125,29 @@ def test_other_county_staff_cannot_touch_project(client_for, project, other_staf
 
 def test_monthly_reminder_is_sent_once_per_month(project, unit_user):
     day = dt.date(2027, 3, 2)
-    assert services.progress_reminders_send(today=day) >= 1
-    assert services.progress_reminders_send(today=day + dt.timedelta(days=3)) == 0  # same month: nothing new
+    assert progress_reminders_send(today=day) >= 1
+    assert progress_reminders_send(today=day + dt.timedelta(days=3)) == 0  # same month: nothing new
     inbox = Notification.objects.filter(
         kind="project_progress_reminder", recipient=unit_user, channel="inbox"
     )
     assert inbox.count() == 1
-    assert services.progress_reminders_send(today=dt.date(2027, 4, 1)) >= 1  # next month: a new reminder
+    assert progress_reminders_send(today=dt.date(2027, 4, 1)) >= 1  # next month: a new reminder
     assert inbox.count() == 2
     # a completed project is not chased
     LivelihoodProject.objects.filter(pk=project.pk).update(status="completed")
-    assert services.progress_reminders_send(today=dt.date(2027, 5, 1)) == 0
+    assert progress_reminders_send(today=dt.date(2027, 5, 1)) == 0
 
 
 def test_overdue_milestone_warns_staff_once(project, staff, other_staff):
-    m = services.milestone_add(project_id=project.pk, title="完成招标", due=dt.date(2027, 3, 1))
-    assert services.milestone_overdue_warn(today=dt.date(2027, 3, 1)) == 0  # due today is not overdue
-    assert services.milestone_overdue_warn(today=dt.date(2027, 3, 2)) >= 1
-    assert services.milestone_overdue_warn(today=dt.date(2027, 3, 9)) == 0
+    m = milestone_add(project_id=project.pk, title="完成招标", due=dt.date(2027, 3, 1))
+    assert milestone_overdue_warn(today=dt.date(2027, 3, 1)) == 0  # due today is not overdue
+    assert milestone_overdue_warn(today=dt.date(2027, 3, 2)) >= 1
+    assert milestone_overdue_warn(today=dt.date(2027, 3, 9)) == 0
     warned = Notification.objects.filter(kind="project_milestone_overdue")
     assert warned.filter(recipient=staff, channel="inbox").count() == 1
     assert not warned.filter(recipient=other_staff).exists()
-    services.milestone_complete(milestone_id=m.pk)
-    assert services.milestone_overdue_warn(today=dt.date(2027, 4, 1)) == 0
+    milestone_complete(milestone_id=m.pk)
+    assert milestone_overdue_warn(today=dt.date(2027, 4, 1)) == 0
 
 
 def test_tasks_call_the_services(project, unit_user):
@@ -152,7 +161,7 @@ def test_beat_schedule_lists_the_tasks(settings):
 
 
 def test_happiness_bill_page_and_query_count(client, project, django_assert_max_num_queries):
-    services.site_add(project_id=project.pk, name="1号点位")
+    site_add(project_id=project.pk, name="1号点位")
     # years, projects, then milestones, sites and lead delegates prefetched = 5 (anonymous: no session)
     with django_assert_max_num_queries(5):
         r = client.get("/projects/", {"year": project.year})

@@ -2,7 +2,9 @@
 
 import pytest
 
-from voting import services
+from voting.services.ballots import ballot_cast, ballot_close, ballot_publish
+from voting.services.evaluations import evaluation_create
+from voting.services.projects import project_create
 
 from .conftest import user_of
 
@@ -46,17 +48,15 @@ def test_evaluation_list_queries(client_for, admin_user, make_ballot, unit, djan
 
     ballot, cands, roll = make_ballot()
     for d in roll[:8]:
-        services.ballot_cast(
+        ballot_cast(
             ballot_id=ballot.pk,
             delegate=d,
             choices={cands[0].pk: "for", cands[1].pk: "against", cands[2].pk: "abstain"},
         )
-    services.ballot_close(ballot_id=ballot.pk)
-    services.ballot_publish(ballot_id=ballot.pk)
-    project = services.project_create(
-        candidate_id=cands[0].pk, unit=unit, budget=1, target_date=dt.date(2027, 1, 1)
-    )
-    services.evaluation_create(project_id=project.pk)
+    ballot_close(ballot_id=ballot.pk)
+    ballot_publish(ballot_id=ballot.pk)
+    project = project_create(candidate_id=cands[0].pk, unit=unit, budget=1, target_date=dt.date(2027, 1, 1))
+    evaluation_create(project_id=project.pk)
     # count, page with assessment/project/area/unit joined = 2
     with django_assert_max_num_queries(2):
         assert client_for(admin_user).get("/api/v1/evaluations/").json()["count"] == 1

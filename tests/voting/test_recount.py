@@ -3,8 +3,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from voting import services
 from voting.models import Vote
+from voting.services.ballots import ballot_cast, ballot_close, ballot_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def _run(ballot_id):
 
 def _vote_all(ballot, cands, roll, pattern):
     for d, choices in zip(roll, pattern, strict=False):
-        services.ballot_cast(
+        ballot_cast(
             ballot_id=ballot.pk, delegate=d, choices=dict(zip([c.pk for c in cands], choices, strict=True))
         )
 
@@ -29,8 +29,8 @@ def _vote_all(ballot, cands, roll, pattern):
 def test_recount_matches_published_result(make_ballot, admin_user):
     ballot, cands, roll = make_ballot()
     _vote_all(ballot, cands, roll, [("for", "for", "against")] * 7 + [("against", "for", "for")] * 2)
-    services.ballot_close(ballot_id=ballot.pk)
-    services.ballot_publish(ballot_id=ballot.pk)
+    ballot_close(ballot_id=ballot.pk)
+    ballot_publish(ballot_id=ballot.pk)
     code, out, _ = _run(ballot.pk)
     assert code == 0 and "OK" in out and "for 7" in out
 
@@ -38,8 +38,8 @@ def test_recount_matches_published_result(make_ballot, admin_user):
 def test_recount_detects_a_tampered_vote(make_ballot):
     ballot, cands, roll = make_ballot()
     _vote_all(ballot, cands, roll, [("for", "for", "against")] * 6 + [("against", "against", "for")] * 3)
-    services.ballot_close(ballot_id=ballot.pk)
-    services.ballot_publish(ballot_id=ballot.pk)
+    ballot_close(ballot_id=ballot.pk)
+    ballot_publish(ballot_id=ballot.pk)
     # someone edits a stored vote behind the application's back
     v = Vote.objects.filter(candidate=cands[0], choice="for").first()
     Vote.objects.filter(pk=v.pk).update(choice="against")

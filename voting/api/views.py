@@ -18,8 +18,35 @@ from liaison.api import AtomicRateThrottle
 from liaison.errors import InvalidTransition, NotPermitted
 from stations.models import HandlingUnit
 
-from .. import selectors, services
+from .. import selectors
 from ..models import Ballot, Candidate, Evaluation, LivelihoodProject, Milestone, Site
+from ..selectors import ballot_tally, evaluation_result
+from ..services.ballots import (
+    ballot_cast,
+    ballot_close,
+    ballot_create,
+    ballot_open,
+    ballot_publish,
+    ballot_record_attendance,
+)
+from ..services.evaluations import evaluation_close, evaluation_create, evaluation_open, evaluation_vote
+from ..services.projects import (
+    milestone_add,
+    milestone_complete,
+    progress_report_create,
+    project_create,
+    project_set_leads,
+    site_add,
+    site_assign_leads,
+    site_complete,
+)
+from ..services.proposals import (
+    proposal_decline,
+    proposal_merge,
+    proposal_shortlist,
+    proposal_submit,
+    proposal_window_open,
+)
 from . import filters, serializers
 
 audit = logging.getLogger("liaison.audit")
@@ -62,7 +89,7 @@ class ProposalWindowListCreateView(generics.ListCreateAPIView):
             data=request.data, context={"scope_user": request.user}
         )
         ser.is_valid(raise_exception=True)
-        window = services.proposal_window_open(actor=request.user, **ser.validated_data)
+        window = proposal_window_open(actor=request.user, **ser.validated_data)
         return Response(serializers.ProposalWindowSerializer(window).data, status=status.HTTP_201_CREATED)
 
 
@@ -90,7 +117,7 @@ class ProposalListCreateView(generics.ListCreateAPIView):
         delegate = (
             user.delegate if user.is_authenticated and getattr(user, "is_delegate_user", False) else None
         )
-        p = services.proposal_submit(delegate=delegate, **data)
+        p = proposal_submit(delegate=delegate, **data)
         return Response({"id": p.pk, "code": p.code, "status": p.status}, status=status.HTTP_201_CREATED)
 
 
@@ -135,7 +162,7 @@ class ProposalShortlistView(_ProposalAction):
         p = self.proposal(request, pk)
         ser = serializers.ProposalNoteSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        p = services.proposal_shortlist(proposal_id=p.pk, note=ser.validated_data["note"], actor=request.user)
+        p = proposal_shortlist(proposal_id=p.pk, note=ser.validated_data["note"], actor=request.user)
         return Response({"status": p.status})
 
 
@@ -145,9 +172,7 @@ class ProposalDeclineView(_ProposalAction):
         p = self.proposal(request, pk)
         ser = serializers.ProposalReasonSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        p = services.proposal_decline(
-            proposal_id=p.pk, reason=ser.validated_data["reason"], actor=request.user
-        )
+        p = proposal_decline(proposal_id=p.pk, reason=ser.validated_data["reason"], actor=request.user)
         return Response({"status": p.status})
 
 
@@ -160,7 +185,7 @@ class ProposalMergeView(_ProposalAction):
         target = selectors.proposals_for_staff(request.user).filter(pk=ser.validated_data["into"]).first()
         if target is None:
             raise ValidationError({"into": [_("要合并到的建议不存在。")]})
-        p = services.proposal_merge(proposal_id=p.pk, into_id=target.pk, actor=request.user)
+        p = proposal_merge(proposal_id=p.pk, into_id=target.pk, actor=request.user)
         return Response({"status": p.status, "merged_into": target.pk})
 
 
@@ -201,7 +226,7 @@ class BallotListCreateView(generics.ListCreateAPIView):
             raise PermissionDenied("仅限管理员。")
         ser = serializers.BallotCreateSerializer(data=request.data, context={"scope_user": request.user})
         ser.is_valid(raise_exception=True)
-        ballot = services.ballot_create(actor=request.user, **ser.validated_data)
+        ballot = ballot_create(actor=request.user, **ser.validated_data)
         ballot = _ballot_qs().get(pk=ballot.pk)
         return Response(serializers.BallotSerializer(ballot).data, status=status.HTTP_201_CREATED)
 
@@ -242,15 +267,15 @@ class _BallotTransition(APIView):
 
 
 class BallotOpenView(_BallotTransition):
-    transition = staticmethod(services.ballot_open)
+    transition = staticmethod(ballot_open)
 
 
 class BallotCloseView(_BallotTransition):
-    transition = staticmethod(services.ballot_close)
+    transition = staticmethod(ballot_close)
 
 
 class BallotPublishView(_BallotTransition):
-    transition = staticmethod(services.ballot_publish)
+    transition = staticmethod(ballot_publish)
 
 
 class BallotAttendanceView(APIView):
@@ -261,7 +286,7 @@ class BallotAttendanceView(APIView):
         ballot = _admin_ballot(request, pk)
         ser = serializers.AttendanceSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        services.ballot_record_attendance(
+        ballot_record_attendance(
             ballot_id=ballot.pk, present=ser.validated_data["present"], actor=request.user
         )
         return Response({"status": ballot.status, **selectors.ballot_turnout(ballot)})
@@ -280,7 +305,7 @@ class BallotVoteView(APIView):
         ser = serializers.CastSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         try:
-            paper = services.ballot_cast(
+            paper = ballot_cast(
                 ballot_id=pk, delegate=user.delegate_id, choices=ser.validated_data["choices"]
             )
         except Ballot.DoesNotExist:
@@ -323,7 +348,7 @@ class BallotResultView(APIView):
                 raise InvalidTransition("表决尚未结束，任何人都不能查看结果。")
             if not _is_ballot_admin(user, ballot):
                 raise NotPermitted("结果公布前仅管理员可以查看。")
-        return Response(services.ballot_tally(ballot_id=ballot.pk).as_dict())
+        return Response(ballot_tally(ballot_id=ballot.pk).as_dict())
 
 
 # --- projects -------------------------------------------------------------------------------------------------
@@ -355,7 +380,7 @@ class ProjectListCreateView(generics.ListCreateAPIView):
         unit = selectors_units(user).filter(pk=data.pop("unit")).first()
         if unit is None:
             raise ValidationError({"unit": [_("承办单位不存在。")]})
-        project = services.project_create(candidate_id=cand.pk, unit=unit, actor=user, **data)
+        project = project_create(candidate_id=cand.pk, unit=unit, actor=user, **data)
         return Response(
             serializers.ProjectDetailSerializer(selectors.project_detail(project.pk)).data,
             status=status.HTTP_201_CREATED,
@@ -396,7 +421,7 @@ class ProjectLeadsView(APIView):
         project = _project_for(request, pk)
         ser = serializers.VotingDelegatesSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        services.project_set_leads(
+        project_set_leads(
             project_id=project.pk, delegates=ser.validated_data["delegates"], actor=request.user
         )
         return Response(serializers.ProjectDetailSerializer(selectors.project_detail(project.pk)).data)
@@ -412,7 +437,7 @@ class MilestoneCreateView(APIView):
         project = _project_for(request, pk)
         ser = serializers.MilestoneCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        m = services.milestone_add(project_id=project.pk, actor=request.user, **ser.validated_data)
+        m = milestone_add(project_id=project.pk, actor=request.user, **ser.validated_data)
         return Response(serializers.ProjectMilestoneSerializer(m).data, status=status.HTTP_201_CREATED)
 
 
@@ -430,9 +455,7 @@ class MilestoneDoneView(APIView):
             raise PermissionDenied()
         ser = serializers.VotingDoneSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        m = services.milestone_complete(
-            milestone_id=m.pk, done_on=ser.validated_data["done_on"], actor=request.user
-        )
+        m = milestone_complete(milestone_id=m.pk, done_on=ser.validated_data["done_on"], actor=request.user)
         return Response(serializers.ProjectMilestoneSerializer(m).data)
 
 
@@ -446,7 +469,7 @@ class SiteCreateView(APIView):
         project = _project_for(request, pk)
         ser = serializers.SiteCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        site = services.site_add(project_id=project.pk, actor=request.user, **ser.validated_data)
+        site = site_add(project_id=project.pk, actor=request.user, **ser.validated_data)
         return Response(serializers.ProjectSiteSerializer(site).data, status=status.HTTP_201_CREATED)
 
 
@@ -458,7 +481,7 @@ class SiteLeadsView(APIView):
         site = get_object_or_404(Site.objects.filter(project__in=selectors.projects_for(request.user)), pk=pk)
         ser = serializers.VotingDelegatesSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        site = services.site_assign_leads(
+        site = site_assign_leads(
             site_id=site.pk, delegates=ser.validated_data["delegates"], actor=request.user
         )
         return Response(serializers.ProjectSiteSerializer(site).data)
@@ -476,9 +499,7 @@ class SiteDoneView(APIView):
             raise PermissionDenied()
         ser = serializers.VotingDoneSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        site = services.site_complete(
-            site_id=site.pk, done_on=ser.validated_data["done_on"], actor=request.user
-        )
+        site = site_complete(site_id=site.pk, done_on=ser.validated_data["done_on"], actor=request.user)
         return Response(serializers.ProjectSiteSerializer(site).data)
 
 
@@ -501,7 +522,7 @@ class ProgressReportView(APIView):
             data={"percent": data.get("percent"), "text": data.get("text")}
         )
         ser.is_valid(raise_exception=True)
-        report = services.progress_report_create(
+        report = progress_report_create(
             project_id=project.pk,
             actor=request.user,
             photos=photos,
@@ -555,7 +576,7 @@ class EvaluationListCreateView(generics.GenericAPIView):
         project = selectors.projects_for(request.user).filter(pk=ser.validated_data["project"]).first()
         if project is None:
             raise ValidationError({"project": [_("项目不存在。")]})
-        ev = services.evaluation_create(
+        ev = evaluation_create(
             project_id=project.pk,
             roll=ser.validated_data.get("roll"),
             title=ser.validated_data.get("title", ""),
@@ -573,15 +594,15 @@ class _EvaluationTransition(APIView):
     def post(self, request, pk):
         ev = _evaluation_for(request, pk)
         type(self).transition(evaluation_id=ev.pk, actor=request.user)
-        return Response(services.evaluation_result(evaluation_id=ev.pk))
+        return Response(evaluation_result(evaluation_id=ev.pk))
 
 
 class EvaluationOpenView(_EvaluationTransition):
-    transition = staticmethod(services.evaluation_open)
+    transition = staticmethod(evaluation_open)
 
 
 class EvaluationCloseView(_EvaluationTransition):
-    transition = staticmethod(services.evaluation_close)
+    transition = staticmethod(evaluation_close)
 
 
 class EvaluationVoteView(APIView):
@@ -599,7 +620,7 @@ class EvaluationVoteView(APIView):
         ev = get_object_or_404(Evaluation.objects.all(), pk=pk)
         ser = serializers.EvaluationVoteSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        vote = services.evaluation_vote(
+        vote = evaluation_vote(
             evaluation_id=ev.pk, delegate=user.delegate, choice=ser.validated_data["choice"]
         )
         return Response({"choice": vote.choice}, status=status.HTTP_201_CREATED)
@@ -621,4 +642,4 @@ class EvaluationResultView(APIView):
                 raise Http404
             if not request.user.is_area_staff:
                 raise InvalidTransition("测评尚未结束，结果不可查看。")
-        return Response(services.evaluation_result(evaluation_id=ev.pk))
+        return Response(evaluation_result(evaluation_id=ev.pk))

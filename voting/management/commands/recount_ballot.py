@@ -9,7 +9,7 @@ be recounted (unknown, or still open: nobody reads results while the ballot is o
 from django.core.management.base import BaseCommand
 
 from voting.models import Ballot
-from voting.services import ballot_recount
+from voting.services.ballots import ballot_recount
 
 
 class Command(BaseCommand):

@@ -1,0 +1,104 @@
+"""What the supervision services share: NotFound, deadlines, links, the unit and staff recipients, the
+required-text check and the row locks of topics and activities."""
+
+import calendar
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from liaison.errors import DomainError, ValidationFailed
+from liaison.notifications.services import Recipient
+from liaison.workdays import add_workdays, next_workday
+from stations.models import Area, HandlingUnit
+
+from .. import conf
+from ..models import Activity, Topic
+
+
+class NotFound(DomainError):
+    """What the caller may not see: reported as 404, never revealing that the object exists."""
+
+    code = "not_found"
+    status_code = 404
+    default_message = gettext_lazy("未找到。")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months later, clamped to the month's end (31 Jan + 1 → 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def due_date(
+    *,
+    due: dt.date | None = None,
+    due_months: int | None = None,
+    due_workdays: int | None = None,
+    today: dt.date | None = None,
+) -> dt.date:
+    if due is not None:
+        return due
+    today = today or timezone.localdate()
+    if due_workdays is not None:
+        if due_workdays < 1:
+            raise ValidationFailed(_("整改期限必须至少为1个工作日。"))
+        return add_workdays(today, due_workdays)
+    months = conf.rectification_months() if due_months is None else due_months
+    if months < 1:
+        raise ValidationFailed(_("整改期限必须至少为1个月。"))
+    return next_workday(add_months(today, months))
+
+
+def _link(name: str, pk: int) -> str:
+    return reverse(f"supervision:{name}", args=[pk])
+
+
+def unit_recipients(unit: HandlingUnit) -> list[Recipient]:
+    from liaison.accounts.models import User
+
+    users = User.objects.filter(unit=unit, is_active=True, role=User.Role.UNIT)
+    recipients = [Recipient(user=u) for u in users]
+    if not recipients and unit.contact_email:
+        recipients.append(Recipient(email=unit.contact_email))
+    return recipients
+
+
+def staff_recipients(area: Area) -> list[Recipient]:
+    """Staff of the area itself, or of the nearest area above it that has staff."""
+    from liaison.accounts.models import User
+
+    codes = [c for c in area.path.split("/") if c]
+    staff = list(
+        User.objects.filter(
+            is_active=True, role__in=[User.Role.STAFF, User.Role.ADMIN], area__code__in=codes
+        ).select_related("area")
+    )
+    if not staff:
+        return []
+    nearest = max(len(u.area.path) for u in staff)
+    return [Recipient(user=u) for u in staff if len(u.area.path) == nearest]
+
+
+def _require(text: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed(message)
+    return text
+
+
+def _locked_topic(pk: int) -> Topic:
+    try:
+        return Topic.objects.select_for_update().get(pk=pk)
+    except Topic.DoesNotExist:
+        raise NotFound() from None
+
+
+def _locked_activity(pk: int) -> Activity:
+    try:
+        return Activity.objects.select_for_update().get(pk=pk)
+    except Activity.DoesNotExist:
+        raise NotFound() from None

@@ -1,0 +1,100 @@
+"""One-time SMS codes that confirm a public supporter's phone number, and the keyed phone hash."""
+
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from liaison.errors import DomainError, ValidationFailed
+
+from .. import conf
+from ..models import SmsCode
+
+logger = logging.getLogger(__name__)
+
+
+class RateLimited(DomainError):
+    code = "rate_limited"
+    status_code = 429
+    default_message = gettext_lazy("操作太频繁，请稍后再试。")
+
+
+class SmsUnavailable(DomainError):
+    code = "sms_unavailable"
+    status_code = 503
+    default_message = gettext_lazy("短信暂时无法发送，请稍后再试。")
+
+
+PHONE_RE = r"^1[3-9]\d{9}$"
+
+
+def normalise_phone(phone: str) -> str:
+    import re
+
+    phone = re.sub(r"[\s-]", "", str(phone or ""))
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    if not re.fullmatch(PHONE_RE, phone):
+        raise ValidationFailed(_("请填写正确的11位手机号码。"))
+    return phone
+
+
+def phone_hash(phone: str) -> str:
+    """A keyed hash of the number: the same number gives the same value, the value does not give the number."""
+    return hmac.new(settings.SECRET_KEY.encode(), f"phone:{phone}".encode(), hashlib.sha256).hexdigest()
+
+
+def _code_hash(p_hash: str, code: str) -> str:
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"code:{p_hash}:{code}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def sms_code_request(*, phone: str, purpose: str = SmsCode.Purpose.SUPPORT) -> SmsCode:
+    """Send a 6-digit one-time code. Rate-limited per number (the per-client limit is the caller's)."""
+    from liaison import ratelimit
+    from liaison.notifications.sms import SMSError, send_sms
+
+    if purpose not in SmsCode.Purpose.values:
+        raise ValidationFailed(_("未知的验证码用途。"))
+    phone = normalise_phone(phone)
+    p_hash = phone_hash(phone)
+    if ratelimit.hit("sms_code_phone", p_hash) is not None:
+        raise RateLimited(_("该号码获取验证码太频繁，请稍后再试。"))
+    code = f"{secrets.randbelow(10**6):06d}"
+    minutes = conf.sms_code_minutes()
+    sms = SmsCode.objects.create(
+        phone_hash=p_hash,
+        purpose=purpose,
+        code_hash=_code_hash(p_hash, code),
+        expires_at=timezone.now() + timedelta(minutes=minutes),
+    )
+    # Sent directly, not through the outbox: the outbox would keep the code in clear text, and a lost code
+    # is simply requested again.
+    text = _("【%(portal)s】您的验证码是%(code)s，%(minutes)s分钟内有效。如非本人操作请忽略。") % {
+        "portal": settings.PORTAL_NAME,
+        "code": code,
+        "minutes": minutes,
+    }
+    try:
+        send_sms(phone, text)
+    except SMSError:
+        logger.warning("SMS code to %s could not be sent", phone[:3] + "****" + phone[-4:], exc_info=True)
+        sms.delete()
+        raise SmsUnavailable() from None
+    return sms
+
+
+def sms_codes_purge(*, now: dt.datetime | None = None, keep: timedelta = timedelta(days=1)) -> int:
+    """Delete one-time codes that expired more than `keep` ago: they can never be used again, and a phone
+    hash need not be kept longer than the code's life (PIPL: keep personal data no longer than needed)."""
+    cutoff = (now or timezone.now()) - keep
+    deleted, _by_model = SmsCode.objects.filter(expires_at__lt=cutoff).delete()
+    return deleted

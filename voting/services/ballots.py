@@ -1,0 +1,376 @@
+"""代表决: ballots on the shortlisted proposals — set-up, opening, casting, attendance, closing, publishing
+and the recount. The count itself is a read: voting.selectors.ballot_tally."""
+
+from collections.abc import Iterable, Mapping
+
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from liaison.errors import AlreadyVoted, InvalidTransition, NotPermitted, ValidationFailed
+from liaison.notifications.services import Recipient, notify
+from stations.models import Area, Delegate
+
+from ..models import (
+    Ballot,
+    BallotEvent,
+    BallotPaper,
+    BallotRollEntry,
+    Candidate,
+    ProjectProposal,
+    Vote,
+    new_code,
+)
+from ..selectors import ballot_tally
+from ..tally import BallotTally
+from ._common import User, _pk
+
+
+def _event(ballot: Ballot, kind: str, actor=None, note: str = "") -> None:
+    BallotEvent.objects.create(ballot=ballot, kind=kind, actor=actor, note=note[:500])
+
+
+def _validated_roll(area: Area, roll: Iterable) -> list[int]:
+    ids = [_pk(d) for d in roll]
+    if not ids:
+        raise ValidationFailed(_("表决名单不能为空。"))
+    if len(set(ids)) != len(ids):
+        raise ValidationFailed(_("表决名单中有重复的代表。"))
+    found = set(
+        Delegate.objects.filter(pk__in=ids, is_active=True, area__path__startswith=area.path).values_list(
+            "pk", flat=True
+        )
+    )
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise ValidationFailed(
+            _("以下代表不存在、不在任或不属于该区划：%(ids)s") % {"ids": ", ".join(map(str, missing[:20]))}
+        )
+    return ids
+
+
+def _validated_candidates(area: Area, proposals: Iterable) -> list[int]:
+    ids = [_pk(p) for p in proposals]
+    if len(set(ids)) != len(ids):
+        raise ValidationFailed(_("候选项目有重复。"))
+    ok = set(
+        ProjectProposal.objects.filter(
+            pk__in=ids, status=ProjectProposal.Status.SHORTLISTED, area__path__startswith=area.path
+        ).values_list("pk", flat=True)
+    )
+    bad = [i for i in ids if i not in ok]
+    if bad:
+        raise ValidationFailed(
+            _("只有本区划已列入候选的建议才能成为候选项目：%(ids)s") % {"ids": ", ".join(map(str, bad[:20]))}
+        )
+    return ids
+
+
+@transaction.atomic
+def ballot_create(
+    *,
+    title: str,
+    area: Area,
+    seats: int,
+    roll: Iterable,
+    candidates: Iterable,
+    threshold_basis: str = Ballot.ThresholdBasis.ROLL,
+    secret: bool = True,
+    allow_change: bool = False,
+    session_name: str = "",
+    actor=None,
+) -> Ballot:
+    """A draft ballot. Whether candidates outnumber seats (差额) is checked when it opens."""
+    if not title or not title.strip():
+        raise ValidationFailed(_("请填写表决名称。"))
+    if seats is None or int(seats) < 1:
+        raise ValidationFailed(_("应选项目数至少为1。"))
+    if threshold_basis not in Ballot.ThresholdBasis.values:
+        raise ValidationFailed(_("未知的当选基数：%(v)s") % {"v": threshold_basis})
+    if secret and allow_change:
+        raise ValidationFailed(_("无记名表决不能改票；只有记名表决可以允许改票。"))
+    roll_ids = _validated_roll(area, roll)
+    candidate_ids = _validated_candidates(area, candidates)
+    ballot = Ballot.objects.create(
+        title=title.strip(),
+        area=area,
+        session_name=session_name.strip(),
+        seats=int(seats),
+        threshold_basis=threshold_basis,
+        secret=secret,
+        allow_change=allow_change,
+        created_by=actor,
+    )
+    Candidate.objects.bulk_create(
+        [Candidate(ballot=ballot, proposal_id=pid, position=i) for i, pid in enumerate(candidate_ids, 1)]
+    )
+    BallotRollEntry.objects.bulk_create([BallotRollEntry(ballot=ballot, delegate_id=d) for d in roll_ids])
+    _event(ballot, BallotEvent.Kind.CREATED, actor)
+    return ballot
+
+
+@transaction.atomic
+def ballot_update(
+    *,
+    ballot_id: int,
+    actor=None,
+    candidates: Iterable | None = None,
+    roll: Iterable | None = None,
+    seats: int | None = None,
+) -> Ballot:
+    """Change a draft's candidates, roll or seats. Once open, the list is fixed."""
+    ballot = Ballot.objects.select_for_update().select_related("area").get(pk=ballot_id)
+    if ballot.status != Ballot.Status.DRAFT:
+        raise InvalidTransition(_("表决已开始，不能再修改候选项目、名单或名额。"))
+    if seats is not None:
+        if int(seats) < 1:
+            raise ValidationFailed(_("应选项目数至少为1。"))
+        ballot.seats = int(seats)
+        ballot.save(update_fields=["seats"])
+    if candidates is not None:
+        ids = _validated_candidates(ballot.area, candidates)
+        ballot.candidates.exclude(proposal_id__in=ids).delete()
+        have = set(ballot.candidates.values_list("proposal_id", flat=True))
+        Candidate.objects.bulk_create(
+            [
+                Candidate(ballot=ballot, proposal_id=p, position=i)
+                for i, p in enumerate(ids, 1)
+                if p not in have
+            ]
+        )
+    if roll is not None:
+        ids = _validated_roll(ballot.area, roll)
+        ballot.roll_entries.exclude(delegate_id__in=ids).delete()
+        have = set(ballot.roll_entries.values_list("delegate_id", flat=True))
+        BallotRollEntry.objects.bulk_create(
+            [BallotRollEntry(ballot=ballot, delegate_id=d) for d in ids if d not in have]
+        )
+    _event(ballot, BallotEvent.Kind.UPDATED, actor)
+    return ballot
+
+
+def _lock_ballot(ballot_id: int) -> Ballot:
+    return Ballot.objects.select_for_update().get(pk=ballot_id)
+
+
+@transaction.atomic
+def ballot_open(*, ballot_id: int, actor=None) -> Ballot:
+    ballot = _lock_ballot(ballot_id)
+    if ballot.status != Ballot.Status.DRAFT:
+        raise InvalidTransition(
+            _("只有草稿状态的表决可以开始，该表决当前为“%(s)s”。") % {"s": ballot.get_status_display()}
+        )
+    n_candidates = ballot.candidates.count()
+    if n_candidates <= ballot.seats:
+        raise InvalidTransition(
+            _("候选项目（%(n)s个）必须多于应选名额（%(seats)s个），实行差额表决，否则不能开始表决。")
+            % {"n": n_candidates, "seats": ballot.seats}
+        )
+    if not ballot.roll_entries.exists():
+        raise InvalidTransition(_("表决名单为空，不能开始表决。"))
+    ballot.status = Ballot.Status.OPEN
+    ballot.opened_at = timezone.now()
+    ballot.save(update_fields=["status", "opened_at"])
+    _event(ballot, BallotEvent.Kind.OPENED, actor)
+    users = User.objects.filter(delegate__ballot_roll__ballot=ballot, is_active=True)
+    notify(
+        [Recipient(user=u) for u in users],
+        kind="ballot_open",
+        key=f"ballot-open:{ballot.pk}",
+        subject=_("请参加表决：%(t)s") % {"t": ballot.title},
+        link=reverse("voting:vote-ballot", args=[ballot.pk]),
+    )
+    return ballot
+
+
+def _ballot_for_cast(ballot_id: int) -> Ballot:
+    """Read the ballot under a shared row lock on PostgreSQL (one query).
+
+    Many voters hold FOR SHARE at once, while `ballot_close` (FOR UPDATE) waits for them to commit and every cast
+    that starts after the close sees it closed: no paper can slip in after the close. SQLite runs one write
+    transaction at a time (IMMEDIATE), which gives the same guarantee.
+    """
+    fields = ("id", "status", "secret", "allow_change", "title")
+    if connection.vendor == "postgresql":
+        table = Ballot._meta.db_table
+        rows = list(
+            Ballot.objects.raw(
+                f"SELECT {', '.join(fields)} FROM {table} WHERE id = %s FOR SHARE", [ballot_id]
+            )
+        )
+        if not rows:
+            raise Ballot.DoesNotExist
+        return rows[0]
+    return Ballot.objects.only(*fields).get(pk=ballot_id)
+
+
+def _normalise_choices(choices) -> list[tuple[int, str]]:
+    if isinstance(choices, Mapping):
+        items = list(choices.items())
+    else:
+        items = []
+        for c in choices or []:
+            if isinstance(c, Mapping):
+                items.append((c.get("candidate"), c.get("choice")))
+            else:
+                items.append(tuple(c))
+    out = []
+    for cand, choice in items:
+        try:
+            cand = int(getattr(cand, "pk", cand))
+        except (TypeError, ValueError):
+            raise ValidationFailed(_("候选项目编号无效：%(v)s") % {"v": cand}) from None
+        out.append((cand, choice))
+    return out
+
+
+@transaction.atomic
+def ballot_cast(*, ballot_id: int, delegate, choices) -> BallotPaper:
+    """Hand in one ballot paper: one choice (for/against/abstain) on every candidate of the ballot, once.
+
+    `choices`: {candidate_id: choice} or [(candidate_id, choice)] / [{"candidate", "choice"}] (duplicates are
+    an error). The unique (ballot, delegate) constraint on BallotPaper is what refuses a second paper: its
+    IntegrityError becomes AlreadyVoted (409), so there is no check-then-insert race to lose. Secret ballots
+    store the votes with no paper, no delegate and no time. Raises Ballot.DoesNotExist for an unknown ballot.
+
+    Six queries for a new paper on PostgreSQL: the ballot (FOR SHARE), the roll entry (marked present, which is
+    also the roll check), the candidate ids, the paper, its history row, the votes (one multi-row INSERT).
+    """
+    delegate_id = _pk(delegate)
+    ballot = _ballot_for_cast(ballot_id)
+    if ballot.status != Ballot.Status.OPEN:
+        raise InvalidTransition(
+            _("该表决不在投票时间内（当前为“%(s)s”）。") % {"s": ballot.get_status_display()}
+        )
+    # Whoever votes is present (实到); zero rows means the delegate is not on the roll.
+    if not BallotRollEntry.objects.filter(ballot_id=ballot.pk, delegate_id=delegate_id).update(present=True):
+        raise NotPermitted(_("您不在本次表决的代表名单中。"))
+
+    pairs = _normalise_choices(choices)
+    candidate_ids = set(Candidate.objects.filter(ballot_id=ballot.pk).values_list("pk", flat=True))
+    seen: set[int] = set()
+    for cand, choice in pairs:
+        if cand not in candidate_ids:
+            raise ValidationFailed(_("候选项目 %(c)s 不属于本次表决。") % {"c": cand})
+        if cand in seen:
+            raise ValidationFailed(_("候选项目 %(c)s 重复出现，每个候选项目只能表决一次。") % {"c": cand})
+        if choice not in Vote.Choice.values:
+            raise ValidationFailed(
+                _("无效的表决意见：%(v)s（应为 for、against 或 abstain）。") % {"v": choice}
+            )
+        seen.add(cand)
+    if seen != candidate_ids:
+        raise ValidationFailed(
+            _("选票须对每个候选项目表明意见，还缺 %(n)s 项。") % {"n": len(candidate_ids - seen)}
+        )
+
+    now = timezone.now()
+    if ballot.allow_change:
+        # A named ballot that allows changes: the paper's votes are replaced while the ballot is open.
+        # of=("self",) and no ordering: lock this paper row only, never the ballot row (casts share that one).
+        existing = (
+            BallotPaper.objects.select_for_update(of=("self",))
+            .filter(ballot_id=ballot.pk, delegate_id=delegate_id)
+            .order_by("pk")
+            .first()
+        )
+        if existing is not None:
+            existing.votes.all().delete()
+            Vote.objects.bulk_create(
+                [Vote(ballot_id=ballot.pk, candidate_id=c, choice=ch, paper=existing) for c, ch in pairs]
+            )
+            existing.changed_at = now
+            existing.save(update_fields=["changed_at"])
+            existing.ballot = ballot
+            return existing
+
+    try:
+        paper = BallotPaper.objects.create(
+            ballot_id=ballot.pk, delegate_id=delegate_id, receipt_code=new_code(10), cast_at=now
+        )
+    except IntegrityError:
+        # This function's own atomic block (a savepoint when nested) rolls back everything it wrote.
+        raise AlreadyVoted(_("您已经投过票了，每位代表只能投一张选票。")) from None
+    Vote.objects.bulk_create(
+        [
+            Vote(ballot_id=ballot.pk, candidate_id=c, choice=ch, paper=None if ballot.secret else paper)
+            for c, ch in pairs
+        ]
+    )
+    paper.ballot = ballot
+    return paper
+
+
+@transaction.atomic
+def ballot_record_attendance(*, ballot_id: int, present: Iterable, actor=None) -> int:
+    """Mark delegates of the roll present (出席). Voters are marked present when they vote."""
+    ballot = _lock_ballot(ballot_id)
+    if ballot.status not in (Ballot.Status.DRAFT, Ballot.Status.OPEN):
+        raise InvalidTransition(_("表决已结束，不能再登记出席。"))
+    ids = [_pk(d) for d in present]
+    on_roll = set(ballot.roll_entries.filter(delegate_id__in=ids).values_list("delegate_id", flat=True))
+    off = [i for i in ids if i not in on_roll]
+    if off:
+        raise ValidationFailed(_("以下代表不在表决名单中：%(ids)s") % {"ids": ", ".join(map(str, off[:20]))})
+    n = ballot.roll_entries.filter(delegate_id__in=ids, present=False).update(present=True)
+    _event(ballot, BallotEvent.Kind.ATTENDANCE, actor, note=f"+{n}")
+    return n
+
+
+@transaction.atomic
+def ballot_close(*, ballot_id: int, actor=None) -> Ballot:
+    """Close the vote. From here on the stored votes are final: nothing edits or deletes them."""
+    ballot = _lock_ballot(ballot_id)
+    if ballot.status != Ballot.Status.OPEN:
+        raise InvalidTransition(
+            _("只有表决中的表决可以结束，该表决当前为“%(s)s”。") % {"s": ballot.get_status_display()}
+        )
+    ballot.status = Ballot.Status.CLOSED
+    ballot.closed_at = timezone.now()
+    ballot.save(update_fields=["status", "closed_at"])
+    _event(ballot, BallotEvent.Kind.CLOSED, actor)
+    return ballot
+
+
+@transaction.atomic
+def ballot_publish(*, ballot_id: int, actor=None) -> Ballot:
+    ballot = _lock_ballot(ballot_id)
+    if ballot.status != Ballot.Status.CLOSED:
+        raise InvalidTransition(
+            _("只有已结束的表决可以公布结果，该表决当前为“%(s)s”。") % {"s": ballot.get_status_display()}
+        )
+    tally = ballot_tally(ballot_id=ballot.pk)
+    ballot.status = Ballot.Status.PUBLISHED
+    ballot.published_at = timezone.now()
+    ballot.published_result = tally.comparable()
+    ballot.save(update_fields=["status", "published_at", "published_result"])
+    _event(ballot, BallotEvent.Kind.PUBLISHED, actor)
+    return ballot
+
+
+def ballot_recount(*, ballot_id: int) -> tuple[BallotTally, list[str]]:
+    """Recount from the stored votes; return the tally and the differences from the published result."""
+    ballot = Ballot.objects.get(pk=ballot_id)
+    tally = ballot_tally(ballot_id=ballot.pk)
+    published = ballot.published_result
+    if published is None:
+        return tally, []
+    fresh = tally.comparable()
+    diffs = []
+    for key in ("seats", "threshold_basis", "roll_size", "present", "voted", "quorum_met", "runoff_needed"):
+        if published.get(key) != fresh[key]:
+            diffs.append(f"{key}: published {published.get(key)!r}, recount {fresh[key]!r}")
+    old = {c["id"]: c for c in published.get("candidates", [])}
+    new = {c["id"]: c for c in fresh["candidates"]}
+    for cid in sorted(set(old) | set(new)):
+        a, b = old.get(cid), new.get(cid)
+        if a is None or b is None:
+            diffs.append(
+                f"candidate {cid}: {'missing from recount' if b is None else 'not in published result'}"
+            )
+            continue
+        for key in ("for", "against", "abstain", "elected", "tied"):
+            if a.get(key) != b.get(key):
+                diffs.append(f"candidate {cid} {key}: published {a.get(key)!r}, recount {b.get(key)!r}")
+    return tally, diffs

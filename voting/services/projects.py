@@ -1,0 +1,218 @@
+"""政府办: delivery of the elected projects — leads, milestones, sites, progress reports with photos, and
+the monthly progress reminders and overdue-milestone warnings (Celery beat)."""
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from liaison.errors import Conflict, InvalidTransition, ValidationFailed
+from liaison.notifications.services import notify
+from stations.models import HandlingUnit
+
+from .. import conf
+from ..models import Ballot, Candidate, LivelihoodProject, Milestone, ProgressPhoto, ProgressReport, Site
+from ._common import _active_delegates, _pk, _staff_recipients, _unit_recipients
+
+
+@transaction.atomic
+def project_create(
+    *,
+    candidate_id: int,
+    unit: HandlingUnit,
+    budget: Decimal,
+    target_date: dt.date,
+    year: int | None = None,
+    lead_delegates: Iterable = (),
+    actor=None,
+) -> LivelihoodProject:
+    """Turn an elected candidate of a published ballot into a project owned by a unit."""
+    cand = Candidate.objects.select_related("ballot", "proposal").get(pk=candidate_id)
+    ballot = Ballot.objects.select_for_update().get(pk=cand.ballot_id)
+    if ballot.status != Ballot.Status.PUBLISHED:
+        raise InvalidTransition(_("表决结果公布后才能确定民生实事项目。"))
+    elected = {c["id"] for c in (ballot.published_result or {}).get("candidates", []) if c.get("elected")}
+    if cand.pk not in elected:
+        raise InvalidTransition(_("只有当选的候选项目才能成为民生实事项目。"))
+    if LivelihoodProject.objects.filter(candidate=cand).exists():
+        raise Conflict(_("该候选项目已确定为民生实事项目。"))
+    if budget is None or Decimal(budget) < 0:
+        raise ValidationFailed(_("预算不能为负数。"))
+    project = LivelihoodProject.objects.create(
+        candidate=cand,
+        title=cand.proposal.title,
+        description=cand.proposal.description,
+        area_id=ballot.area_id,
+        unit=unit,
+        year=year or (ballot.published_at or timezone.now()).year,
+        budget=budget,
+        target_date=target_date,
+        created_by=actor,
+    )
+    leads = [_pk(d) for d in lead_delegates]
+    if leads:
+        project.lead_delegates.set(_active_delegates(leads))
+    return project
+
+
+@transaction.atomic
+def project_set_leads(*, project_id: int, delegates: Iterable, actor=None) -> LivelihoodProject:
+    project = LivelihoodProject.objects.select_for_update().get(pk=project_id)
+    ids = _active_delegates([_pk(d) for d in delegates])
+    project.lead_delegates.set(ids)
+    # A delegate who no longer leads the project no longer leads any of its sites.
+    for site in project.sites.all():
+        site.lead_delegates.remove(*site.lead_delegates.exclude(pk__in=ids))
+    return project
+
+
+@transaction.atomic
+def milestone_add(*, project_id: int, title: str, due: dt.date, actor=None) -> Milestone:
+    project = LivelihoodProject.objects.select_for_update().get(pk=project_id)
+    if not title.strip():
+        raise ValidationFailed(_("请填写进度节点名称。"))
+    return Milestone.objects.create(project=project, title=title.strip(), due=due)
+
+
+@transaction.atomic
+def milestone_complete(*, milestone_id: int, done_on: dt.date | None = None, actor=None) -> Milestone:
+    m = Milestone.objects.select_for_update().get(pk=milestone_id)
+    if m.done_at:
+        return m
+    m.done_at = done_on or timezone.localdate()
+    m.save(update_fields=["done_at"])
+    return m
+
+
+@transaction.atomic
+def site_add(
+    *, project_id: int, name: str, latitude=None, longitude=None, lead_delegates: Iterable = (), actor=None
+) -> Site:
+    project = LivelihoodProject.objects.select_for_update().get(pk=project_id)
+    if not name.strip():
+        raise ValidationFailed(_("请填写点位名称。"))
+    if (latitude is None) != (longitude is None):
+        raise ValidationFailed(_("经纬度要么都填，要么都不填。"))
+    site = Site.objects.create(project=project, name=name.strip(), latitude=latitude, longitude=longitude)
+    leads = [_pk(d) for d in lead_delegates]
+    if leads:
+        site_assign_leads(site_id=site.pk, delegates=leads, actor=actor)
+    return site
+
+
+@transaction.atomic
+def site_assign_leads(*, site_id: int, delegates: Iterable, actor=None) -> Site:
+    site = Site.objects.select_for_update().get(pk=site_id)
+    ids = [_pk(d) for d in delegates]
+    allowed = set(site.project.lead_delegates.values_list("pk", flat=True))
+    outside = [i for i in ids if i not in allowed]
+    if outside:
+        raise ValidationFailed(
+            _("点位的领办代表须是本项目的领办代表：%(ids)s") % {"ids": ", ".join(map(str, outside))}
+        )
+    site.lead_delegates.set(ids)
+    return site
+
+
+@transaction.atomic
+def site_complete(*, site_id: int, done_on: dt.date | None = None, actor=None) -> Site:
+    """销号: the site is done."""
+    site = Site.objects.select_for_update().get(pk=site_id)
+    if site.done_on:
+        return site
+    site.done_on = done_on or timezone.localdate()
+    site.save(update_fields=["done_on"])
+    return site
+
+
+def check_photo(f: UploadedFile) -> None:
+    """A JPEG or PNG of at most VOTING_PHOTO_MAX_BYTES that Pillow can actually read."""
+    from PIL import Image, UnidentifiedImageError
+
+    limit = conf.get("VOTING_PHOTO_MAX_BYTES")
+    if f.size > limit:
+        raise ValidationFailed(_("照片“%(n)s”超过 %(mb)s MB。") % {"n": f.name, "mb": limit // (1024 * 1024)})
+    try:
+        f.seek(0)
+        with Image.open(f) as img:
+            fmt = img.format
+            img.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ValidationFailed(_("“%(n)s”不是有效的图片。") % {"n": f.name}) from None
+    finally:
+        f.seek(0)
+    if fmt not in ("JPEG", "PNG"):
+        raise ValidationFailed(_("照片“%(n)s”须为 JPEG 或 PNG 格式。") % {"n": f.name})
+
+
+@transaction.atomic
+def progress_report_create(
+    *, project_id: int, percent: int, text: str, photos: list[UploadedFile] | None = None, actor=None
+) -> ProgressReport:
+    photos = list(photos or [])
+    if not 0 <= int(percent) <= 100:
+        raise ValidationFailed(_("完成进度须在0到100之间。"))
+    if not (text or "").strip():
+        raise ValidationFailed(_("请填写进展情况。"))
+    if len(photos) > conf.get("VOTING_PHOTO_MAX_COUNT"):
+        raise ValidationFailed(_("每次最多上传 %(n)s 张照片。") % {"n": conf.get("VOTING_PHOTO_MAX_COUNT")})
+    for f in photos:
+        check_photo(f)
+    project = LivelihoodProject.objects.select_for_update().get(pk=project_id)
+    report = ProgressReport.objects.create(
+        project=project, percent=int(percent), text=text.strip(), created_by=actor
+    )
+    for f in photos:
+        ProgressPhoto.objects.create(report=report, image=f)
+    project.percent = int(percent)
+    project.status = (
+        LivelihoodProject.Status.COMPLETED if project.percent == 100 else LivelihoodProject.Status.IN_PROGRESS
+    )
+    project.save(update_fields=["percent", "status"])
+    return report
+
+
+def progress_reminders_send(*, today: dt.date | None = None) -> int:
+    """The monthly reminder to each unit with a project under way. Once per project per month (dedupe key)."""
+    today = today or timezone.localdate()
+    if today.day < conf.get("VOTING_PROGRESS_REMINDER_DAY"):
+        return 0
+    sent = 0
+    projects = LivelihoodProject.objects.exclude(status=LivelihoodProject.Status.COMPLETED).select_related(
+        "unit"
+    )
+    for project in projects.iterator(chunk_size=200):
+        with transaction.atomic():
+            sent += notify(
+                _unit_recipients(project.unit),
+                kind="project_progress_reminder",
+                key=f"project-progress:{project.pk}:{today:%Y-%m}",
+                subject=_("请报送民生实事项目“%(t)s”%(m)s月的进展") % {"t": project.title, "m": today.month},
+                link=reverse("voting:project-report", args=[project.pk]),
+            )
+    return sent
+
+
+def milestone_overdue_warn(*, today: dt.date | None = None) -> int:
+    """Warn the supervising staff once when a milestone passes its due date undone (once per due date)."""
+    today = today or timezone.localdate()
+    sent = 0
+    overdue = Milestone.objects.filter(done_at__isnull=True, due__lt=today).select_related(
+        "project", "project__area"
+    )
+    for m in overdue.iterator(chunk_size=200):
+        with transaction.atomic():
+            sent += notify(
+                _staff_recipients(m.project.area),
+                kind="project_milestone_overdue",
+                key=f"milestone-overdue:{m.pk}:{m.due:%Y-%m-%d}",
+                subject=_("民生实事项目“%(t)s”的节点“%(m)s”已逾期（计划 %(d)s）")
+                % {"t": m.project.title, "m": m.title, "d": m.due.isoformat()},
+                link=reverse("voting:manage-project", args=[m.project_id]),
+            )
+    return sent
