@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from liaison import ratelimit
 from liaison.accounts.decorators import delegate_required, staff_required, unit_required
 from liaison.api import KnownCountPaginator
-from liaison.errors import DomainError, show_domain_error
+from liaison.errors import DomainError, first_message, show_domain_error
 from liaison.parsing import posted_id, to_id
 from stations.models import Area, Delegate, Station
 from stations.qr import qr_svg
@@ -425,6 +425,7 @@ def staff_stats(request):
         request,
         "suggestions/staff_stats.html",
         {"form": form, "d": data, "query": query},
+        status=400 if form.errors else 200,
     )
 
 
@@ -432,7 +433,9 @@ def staff_stats(request):
 def staff_export(request, kind: str):
     if kind not in ("xlsx", "csv"):
         return _error(request, 404, _("页面不存在"))
-    _form, area, period = _stats_scope(request)
+    form, area, period = _stats_scope(request)
+    if form.errors:  # never a register of some other period than the one asked for
+        return _error(request, 400, _("请求有误"), first_message(form.errors))
     return exports.response(area, period, kind)
 
 
