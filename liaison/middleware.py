@@ -47,6 +47,10 @@ class RejectNulMiddleware:
         ):
             message = _("请求中含有不允许的空字符（NUL）。")
             if _is_api(request):
-                return JsonResponse({"detail": message, "code": "invalid"}, status=400)
+                return JsonResponse(
+                    {"detail": message, "code": "invalid"},
+                    status=400,
+                    json_dumps_params={"ensure_ascii": False},
+                )
             return render(request, "error.html", {"status": 400, "title": message}, status=400)
         return self.get_response(request)
