@@ -29,21 +29,27 @@ class DomainErrorMiddleware:
         return None
 
 
+def _has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())
+
+
 class RejectNulMiddleware:
-    """A NUL character in the path or in a query parameter is a 400, before any view looks it up.
+    """A NUL character in the path, a query parameter or a page's form field is a 400 before any view runs.
 
     PostgreSQL refuses NUL in text ("A string literal cannot contain NUL (0x00) characters"), so a lookup
-    such as `/api/v1/proposals/code/%00/` or `?area=%00` would otherwise fail in the database, a 500. No code,
-    name or search text of this portal contains one. Form and JSON fields are checked by their own fields
-    (Django's and DRF's CharField refuse NUL).
+    such as `/api/v1/proposals/code/%00/` or `?area=%00`, or a note a page view hands to a service as posted,
+    would otherwise fail in the database, a 500. No code, name or text of this portal contains one. API bodies
+    are left to the serializers (DRF's CharField refuses NUL with a field error).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or any(
-            "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()
+        if (
+            "\x00" in request.path
+            or _has_nul(request.GET)
+            or (request.method == "POST" and not _is_api(request) and _has_nul(request.POST))
         ):
             message = _("请求中含有不允许的空字符（NUL）。")
             if _is_api(request):

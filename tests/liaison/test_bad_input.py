@@ -126,6 +126,16 @@ def test_nul_in_a_page_path_or_query_is_the_400_page(client, tree, url):
     assert "text/html" in r["Content-Type"]
 
 
+def test_nul_in_a_page_form_is_the_400_page_and_changes_nothing(tree, world, staff):
+    client = Client()
+    client.force_login(staff)
+    url = f"/workspace/voting/proposals/{world.proposal.pk}/decline/"
+    r = client.post(url, {"reason": "重复\x00提交"})
+    assert r.status_code == 400
+    world.proposal.refresh_from_db()
+    assert world.proposal.status == ProjectProposal.Status.SHORTLISTED
+
+
 # --- dates the arithmetic cannot hold ---------------------------------------------------------------------------
 @pytest.mark.parametrize("path", ["stats", "export"])
 @pytest.mark.parametrize(
