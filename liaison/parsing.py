@@ -33,7 +33,10 @@ def to_id(value) -> int | None:
     if isinstance(value, int):
         number = value
     elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        number = int(value.strip())
+        text = value.strip()
+        if len(text) > len(str(ID_MAX)):  # also spares int() a string of thousands of digits
+            return None
+        number = int(text)
     else:
         return None
     return number if 1 <= number <= ID_MAX else None

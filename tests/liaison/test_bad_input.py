@@ -264,6 +264,7 @@ def test_voting_on_a_ballot_beyond_the_database_keys_is_not_found(client_for, ma
         ("staff", "/workspace/suggestions/returned/", {"referral": "abc"}),
         ("staff", "/workspace/suggestions/returned/", {"referral": str(HUGE)}),
         ("staff", "/workspace/suggestions/returned/", {}),
+        ("staff", "/workspace/suggestions/returned/", {"referral": "9" * 5000}),
         ("staff", "/workspace/suggestions/extensions/", {"extension": "abc", "decision": "grant"}),
         ("staff", "/workspace/voting/proposals/{proposal}/merge/", {"into": "abc"}),
         ("staff", "/workspace/voting/projects/{project}/milestone-done/", {"milestone": "abc"}),
