@@ -7,14 +7,17 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator as DjangoPaginator
 from django.http import Http404
 from django.utils.functional import cached_property
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import ratelimit
-from .errors import DomainError
+from .errors import DomainError, NotFound, field_errors, first_message
+
+NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 
 
 class KnownCountPaginator(DjangoPaginator):
@@ -55,17 +58,43 @@ class Pagination(PageNumberPagination):
         return self.page_size
 
 
+# Keys of the error body itself; a field of that name is reported under `errors` only.
+_RESERVED = {"detail", "code", "errors"}
+
+
+def invalid_response(errors, *, code: str = "invalid", status_code: int = 400) -> Response:
+    """A 400 for bad fields: `{"detail": first message, "code", "errors": {field: [messages]}}`.
+
+    The field keys are repeated at the top level (`{"station": [...], ...}`), the shape this API answered
+    before `errors` existed, so that clients reading them keep working.
+    """
+    errors = field_errors(errors)
+    body = {k: v for k, v in errors.items() if k not in _RESERVED}
+    body.update(detail=first_message(errors), code=code, errors=errors)
+    return Response(body, status=status_code)
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
+        if exc.field_errors:
+            return invalid_response(exc.field_errors, code=exc.code, status_code=exc.status_code)
         return Response({"detail": str(exc.message), "code": exc.code}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound("未找到。")
-    elif isinstance(exc, PermissionDenied):
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD: exc.messages}
+        return invalid_response(errors)
+    if isinstance(exc, exceptions.ValidationError):
+        return invalid_response(exc.detail if isinstance(exc.detail, dict) else {NON_FIELD: exc.detail})
+    if isinstance(exc, Http404):  # Django's message may name a model: not for clients
+        exc = NotFound()
+        return Response({"detail": str(exc.message), "code": exc.code}, status=exc.status_code)
+    if isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict) and isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
+        if isinstance(codes, str):  # 401, 403, 404, 405, 406, 415, 429: `{"detail", "code"}` like the rest
+            response.data.setdefault("code", codes)
+    return response
 
 
 class AtomicRateThrottle(BaseThrottle):

@@ -78,9 +78,14 @@ def switch_language(request, code: str):
     return response
 
 
+# The `code` of an API answer that no API view produced (an unknown URL, a server error): the same shape
+# {"detail", "code"} as liaison.api.exception_handler gives every other error.
+_API_CODES = {400: "invalid", 403: "permission_denied", 404: "not_found", 500: "server_error"}
+
+
 def _error(request, status: int, title: str, exception=None):
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": title}, status=status)
+        return JsonResponse({"detail": title, "code": _API_CODES[status]}, status=status)
     return render(request, "error.html", {"status": status, "title": title}, status=status)
 
 

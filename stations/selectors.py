@@ -6,6 +6,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from liaison.accounts.scoping import scope_to_area
+from liaison.errors import get_or_not_found
 
 from .models import (
     Appointment,
@@ -62,7 +63,9 @@ def delegate_list() -> QuerySet[Delegate]:
 
 
 def station_detail(station_id: int) -> Station:
-    return Station.objects.select_related("area", "area__parent").get(pk=station_id, is_active=True)
+    return get_or_not_found(
+        Station.objects.select_related("area", "area__parent"), pk=station_id, is_active=True
+    )
 
 
 def station_delegates(station: Station) -> QuerySet[StationMembership]:

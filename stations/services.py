@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison.errors import InvalidTransition, ValidationFailed
+from liaison.errors import InvalidTransition, ValidationFailed, get_or_not_found
 from liaison.notifications.services import Recipient, notify
 from liaison.workdays import next_workday
 
@@ -234,7 +234,9 @@ def appointment_request(
 
 
 def _locked(appointment_id: int) -> Appointment:
-    return Appointment.objects.select_for_update().select_related("delegate").get(pk=appointment_id)
+    return get_or_not_found(
+        Appointment.objects.select_for_update().select_related("delegate"), pk=appointment_id
+    )
 
 
 def _notify_constituent(appt: Appointment, kind: str, text: str) -> None:

@@ -22,7 +22,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from liaison import ratelimit
 from liaison.accounts.decorators import delegate_required
-from liaison.errors import DomainError
+from liaison.errors import DomainError, show_domain_error
+from liaison.parsing import to_id
 
 from . import selectors, services
 from .cache import TIMEOUT as CACHE_TIMEOUT
@@ -244,7 +245,7 @@ def appointment_new(request, pk: int):
                 station=data["station"],
             )
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            show_domain_error(request, exc, form)
         else:
             return render(request, "stations/appointment_done.html", {"appointment": appt})
     return render(request, "stations/appointment_form.html", {"delegate": delegate, "form": form}, status=400)
@@ -327,7 +328,7 @@ def workspace_reception_log(request):
                     actor=request.user,
                 )
             except DomainError as exc:
-                form.add_error(None, exc.message)
+                show_domain_error(request, exc, form)
             else:
                 messages.success(
                     request,
@@ -338,8 +339,8 @@ def workspace_reception_log(request):
         status = 400
     else:
         initial = {"held_on": request.GET.get("date") or None, "visitors": 0}
-        if request.GET.get("station", "").isdigit():
-            initial["station"] = int(request.GET["station"])
+        if to_id(request.GET.get("station")):
+            initial["station"] = to_id(request.GET["station"])
         form = ReceptionLogForm(initial=initial, delegate=delegate)
     logs = (
         ReceptionLog.objects.filter(delegate=delegate)
@@ -400,7 +401,7 @@ def workspace_appointment_action(request, pk: int, action: str):
         else:
             return _error(request, 404, _("页面不存在"))
     except DomainError as exc:
-        return _appointments_page(request, status=exc.status_code, error=str(exc.message))
+        return _appointments_page(request, status=exc.status_code, error=exc.text)
     return redirect("workspace-appointments")
 
 

@@ -127,6 +127,7 @@ def response(area: Area, period: Period, kind: str):
 
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     wb = Workbook(write_only=True)
@@ -139,7 +140,9 @@ def response(area: Area, period: Period, kind: str):
         header.append(c)
     ws.append(header)
     for row in rows(area, period):
-        ws.append(row)
+        # Control characters a client once typed are kept in the database; the XML of a worksheet cannot
+        # hold them (openpyxl raises IllegalCharacterError), so the cell goes without them.
+        ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
     tmp = tempfile.TemporaryFile()
     wb.save(tmp)
     tmp.seek(0)

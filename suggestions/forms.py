@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.errors import ValidationFailed
+from liaison.parsing import BoundedFormDateField
 from liaison.satisfaction import Satisfaction
 from stations.models import Area
 
@@ -30,7 +31,7 @@ class PhotosField(forms.FileField):
         try:
             return check_photos(files)
         except ValidationFailed as exc:
-            raise forms.ValidationError(str(exc.message)) from None
+            raise forms.ValidationError(exc.text) from None
 
 
 PUBLIC_TIERS = ["province", "city", "county", "township"]
@@ -220,8 +221,10 @@ class QueueFilterForm(forms.Form):
 
 class StatsForm(forms.Form):
     area = forms.ChoiceField(label=_("区划"), required=False)
-    start = forms.DateField(label=_("起"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("止"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = BoundedFormDateField(
+        label=_("起"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = BoundedFormDateField(label=_("止"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, root_path: str = "", **kwargs):
         super().__init__(*args, **kwargs)

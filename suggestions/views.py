@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from liaison import ratelimit
 from liaison.accounts.decorators import delegate_required, staff_required, unit_required
 from liaison.api import KnownCountPaginator
-from liaison.errors import DomainError
+from liaison.errors import DomainError, first_message, show_domain_error
+from liaison.parsing import posted_id, to_id
 from stations.models import Area, Delegate, Station
 from stations.qr import qr_svg
 
@@ -68,13 +69,6 @@ def _error(request, status: int, title: str, message: str = ""):
     )
 
 
-def _domain_error(request, exc: DomainError) -> None:
-    msg = exc.message
-    if isinstance(msg, dict):
-        msg = "；".join(str(m) for v in msg.values() for m in (v if isinstance(v, list) else [v]))
-    messages.error(request, str(msg))
-
-
 def _rate_limited(request, scope: str):
     wait = ratelimit.hit(scope, ratelimit.client_ip(request))
     if wait is None:
@@ -94,11 +88,13 @@ def _addressee(request) -> dict:
         src.get("delegate"),
         src.get("area_code") or (request.GET.get("area")),
     )
-    if station_id and station_id.isdigit():
-        out["station"] = Station.objects.select_related("area").filter(pk=station_id, is_active=True).first()
-    if delegate_id and delegate_id.isdigit():
+    if to_id(station_id):
+        out["station"] = (
+            Station.objects.select_related("area").filter(pk=to_id(station_id), is_active=True).first()
+        )
+    if to_id(delegate_id):
         out["delegate"] = (
-            Delegate.objects.select_related("area").filter(pk=delegate_id, is_active=True).first()
+            Delegate.objects.select_related("area").filter(pk=to_id(delegate_id), is_active=True).first()
         )
     if code and code.isdigit():
         out["area"] = Area.objects.filter(code=code).first()
@@ -133,7 +129,7 @@ def suggestion_new(request):
                     photos=d["photos"] or [],
                 )
             except DomainError as exc:
-                _domain_error(request, exc)
+                show_domain_error(request, exc, form)
             else:
                 return redirect("suggestion-submitted", code=s.tracking_code)
         status = 400
@@ -184,7 +180,7 @@ def track(request, code: str):
             try:
                 suggestion_rate(suggestion_id=s.pk, **form.cleaned_data)
             except DomainError as exc:
-                _domain_error(request, exc)
+                show_domain_error(request, exc)
                 return redirect("suggestion-track", code=s.tracking_code)
             messages.success(request, _("感谢您的评价。"))
             return redirect("suggestion-track", code=s.tracking_code)
@@ -299,8 +295,8 @@ def staff_action(request, pk: int, action: str):
                 raw = form.cleaned_data["into"].strip()
                 scoped = selectors.suggestions_for_staff(user)
                 original = (
-                    scoped.filter(pk=int(raw)).first()
-                    if raw.isdigit()
+                    scoped.filter(pk=to_id(raw)).first()
+                    if to_id(raw)
                     else scoped.filter(tracking_code=normalise_code(raw)).first()
                 )
             if original is None:
@@ -325,7 +321,7 @@ def staff_action(request, pk: int, action: str):
         else:
             return _error(request, 404, _("页面不存在"))
     except DomainError as exc:
-        _domain_error(request, exc)
+        show_domain_error(request, exc)
     return redirect("suggestions-staff-detail", pk=s.pk)
 
 
@@ -351,7 +347,7 @@ def staff_new(request):
                     actor=request.user,
                 )
             except DomainError as exc:
-                _domain_error(request, exc)
+                show_domain_error(request, exc, form)
             else:
                 messages.success(request, _("已登记，查询码 %(code)s。") % {"code": s.tracking_code})
                 return redirect("suggestions-staff-detail", pk=s.pk)
@@ -364,11 +360,11 @@ def staff_new(request):
 def staff_returned(request):
     """Returned referrals (退单) waiting for review: re-refer (改派) from the suggestion, or acknowledge."""
     if request.method == "POST":
-        ref = get_object_or_404(selectors.referrals_for(request.user), pk=request.POST.get("referral") or 0)
+        ref = get_object_or_404(selectors.referrals_for(request.user), pk=posted_id(request.POST, "referral"))
         try:
             referral_return_review(referral_id=ref.pk, actor=request.user)
         except DomainError as exc:
-            _domain_error(request, exc)
+            show_domain_error(request, exc)
         return redirect("suggestions-returned")
     page = Paginator(selectors.returned_referrals(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "suggestions/staff_returned.html", {"page_obj": page})
@@ -377,7 +373,9 @@ def staff_returned(request):
 @staff_required
 def staff_extensions(request):
     if request.method == "POST":
-        ext = get_object_or_404(selectors.extensions_for(request.user), pk=request.POST.get("extension") or 0)
+        ext = get_object_or_404(
+            selectors.extensions_for(request.user), pk=posted_id(request.POST, "extension")
+        )
         form = DecisionForm(request.POST)
         note = form.cleaned_data["note"] if form.is_valid() else ""
         try:
@@ -388,7 +386,7 @@ def staff_extensions(request):
                 extension_refuse(extension_id=ext.pk, actor=request.user, note=note)
                 messages.success(request, _("已不同意延期。"))
         except DomainError as exc:
-            _domain_error(request, exc)
+            show_domain_error(request, exc)
         return redirect("suggestions-extensions")
     page = Paginator(selectors.pending_extensions(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "suggestions/staff_extensions.html", {"page_obj": page, "form": DecisionForm()})
@@ -427,6 +425,7 @@ def staff_stats(request):
         request,
         "suggestions/staff_stats.html",
         {"form": form, "d": data, "query": query},
+        status=400 if form.errors else 200,
     )
 
 
@@ -434,7 +433,9 @@ def staff_stats(request):
 def staff_export(request, kind: str):
     if kind not in ("xlsx", "csv"):
         return _error(request, 404, _("页面不存在"))
-    _form, area, period = _stats_scope(request)
+    form, area, period = _stats_scope(request)
+    if form.errors:  # never a register of some other period than the one asked for
+        return _error(request, 400, _("请求有误"), first_message(form.errors))
     return exports.response(area, period, kind)
 
 
@@ -487,7 +488,7 @@ def unit_detail(request, pk: int):
             if action == "accept":
                 return redirect("suggestions-unit-detail", pk=ref.pk)
         except DomainError as exc:
-            _domain_error(request, exc)
+            show_domain_error(request, exc)
             return redirect("suggestions-unit-detail", pk=ref.pk)
     others = list(
         Referral.objects.filter(suggestion=s, round=ref.round).exclude(pk=ref.pk).select_related("unit")
@@ -536,7 +537,7 @@ def mine_new(request):
                     actor=request.user,
                 )
             except DomainError as exc:
-                _domain_error(request, exc)
+                show_domain_error(request, exc, form)
             else:
                 messages.success(request, _("已提交，查询码 %(code)s。") % {"code": s.tracking_code})
                 return redirect("suggestions-mine")

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from liaison import ratelimit
 from liaison.accounts.decorators import delegate_required, staff_required, unit_required
-from liaison.errors import DomainError, ValidationFailed
+from liaison.errors import DomainError, ValidationFailed, show_domain_error
 
 from . import selectors
 from .forms import (
@@ -105,7 +105,7 @@ def topic_propose(request):
                     actor=user if user.is_authenticated else None,
                 )
             except DomainError as exc:
-                form.add_error(None, str(exc.message))
+                show_domain_error(request, exc, form)
             else:
                 messages.success(request, _("议题已提交，感谢您的参与！"))
                 return redirect("supervision:topic", topic.pk)
@@ -147,7 +147,7 @@ def topic_support(request, pk):
                 try:
                     sms_code_request(phone=form.cleaned_data["phone"])
                 except DomainError as exc:
-                    form.add_error(None, str(exc.message))
+                    show_domain_error(request, exc, form)
                     status = exc.status_code
                 else:
                     ctx.update(step="code", form=SupportForm(initial={"phone": form.cleaned_data["phone"]}))
@@ -161,7 +161,7 @@ def topic_support(request, pk):
             try:
                 supports = topic_support_service(topic_id=topic.pk, **form.cleaned_data)
             except DomainError as exc:
-                form.add_error(None, str(exc.message))
+                show_domain_error(request, exc, form)
                 status = exc.status_code
             else:
                 topic.supports_count = supports
@@ -209,7 +209,7 @@ def assessment_vote(request, pk):
                 assessment_id=assessment.pk, delegate=delegate, choice=form.cleaned_data["choice"]
             )
         except DomainError as exc:
-            form.add_error(None, str(exc.message))
+            show_domain_error(request, exc, form)
         else:
             messages.success(request, _("投票成功，感谢参与。"))
             return redirect("supervision:assessment-vote", assessment.pk)
@@ -227,7 +227,7 @@ def clue_submit(request, pk):
         try:
             clue_submit_service(request_id=cr.pk, delegate=request.user.delegate, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(None, str(exc.message))
+            show_domain_error(request, exc, form)
         else:
             messages.success(request, _("线索已提交，谢谢。"))
             return redirect("supervision:clue-submit", cr.pk)
@@ -270,7 +270,7 @@ def unit_rectification(request, pk):
                 actor=request.user,
             )
         except DomainError as exc:
-            form.add_error(None, str(exc.message))
+            show_domain_error(request, exc, form)
         else:
             messages.success(request, _("整改报告已报送。"))
             return redirect("supervision:unit-rectification", r.pk)
@@ -286,7 +286,7 @@ def unit_question(request, pk):
         try:
             question_answer(question_id=q.pk, unit=request.user.unit, actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(None, str(exc.message))
+            show_domain_error(request, exc, form)
         else:
             messages.success(request, _("答复已提交。"))
             return redirect("supervision:unit-workspace")
@@ -348,7 +348,7 @@ def staff_topic(request, pk):
         else:
             raise ValidationFailed(_("请求有误"))
     except DomainError as exc:
-        messages.error(request, str(exc.message))
+        show_domain_error(request, exc)
     return redirect("supervision:staff-workspace")
 
 
@@ -375,7 +375,7 @@ def staff_rectification(request, pk):
                 messages.success(request, _("已安排回头看：%(title)s") % {"title": activity.title})
                 return redirect("supervision:staff-rectification", r.pk)
         except DomainError as exc:
-            messages.error(request, str(exc.message))
+            show_domain_error(request, exc)
             return redirect("supervision:staff-rectification", r.pk)
     follow_ups = list(r.follow_up_activities.all())
     return render(

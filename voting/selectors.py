@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from liaison.accounts.scoping import scope_to_area
+from liaison.errors import get_or_not_found
 from stations.models import Area, Delegate
 from supervision.selectors import assessment_result
 
@@ -154,7 +155,7 @@ def ballot_turnout(ballot: Ballot) -> dict:
 
 def ballot_tally(*, ballot_id: int) -> BallotTally:
     """Count the stored votes (four queries). Callers decide who may see the result (see api / views)."""
-    ballot = Ballot.objects.only("id", "status", "seats", "threshold_basis").get(pk=ballot_id)
+    ballot = get_or_not_found(Ballot.objects.only("id", "status", "seats", "threshold_basis"), pk=ballot_id)
     roll = BallotRollEntry.objects.filter(ballot_id=ballot.pk).aggregate(
         size=Count("id"), present=Count("id", filter=Q(present=True))
     )
@@ -215,9 +216,9 @@ def projects_for(user) -> QuerySet[LivelihoodProject]:
 
 
 def project_detail(project_id: int) -> LivelihoodProject:
-    return (
-        projects_public()
-        .prefetch_related(
+    """A public project with its sites, leads and reports; NotFound for an unknown one."""
+    return get_or_not_found(
+        projects_public().prefetch_related(
             Prefetch("sites__lead_delegates", queryset=Delegate.objects.only("id", "name")),
             Prefetch(
                 "reports",
@@ -225,8 +226,8 @@ def project_detail(project_id: int) -> LivelihoodProject:
                     Prefetch("photos", queryset=ProgressPhoto.objects.order_by("id"))
                 ),
             ),
-        )
-        .get(pk=project_id)
+        ),
+        pk=project_id,
     )
 
 
@@ -282,7 +283,7 @@ def evaluation_on_roll(evaluation: Evaluation, delegate_id: int | None) -> bool:
 
 
 def evaluation_result(*, evaluation_id: int) -> dict:
-    ev = Evaluation.objects.select_related("assessment").get(pk=evaluation_id)
+    ev = get_or_not_found(Evaluation.objects.select_related("assessment"), pk=evaluation_id)
     a = ev.assessment
     tally = assessment_result(assessment_id=a.pk)
     rect = a.rectifications.order_by("id").first()

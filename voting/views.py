@@ -17,13 +17,14 @@ from django.views.decorators.http import require_POST
 
 from liaison import ratelimit
 from liaison.accounts.decorators import admin_required, delegate_required, role_required, staff_required
-from liaison.errors import DomainError, InvalidTransition
+from liaison.errors import DomainError, InvalidTransition, show_domain_error
+from liaison.parsing import posted_id, posted_ids
 from stations.models import Delegate
 from stations.selectors import area_by_code
 
 from . import forms, selectors
 from .api.serializers import mask_phone
-from .models import Ballot, BallotPaper, LivelihoodProject, Milestone, ProjectProposal, Site, Vote
+from .models import Ballot, BallotPaper, Milestone, ProjectProposal, Site, Vote
 from .selectors import ballot_tally
 from .services.ballots import (
     ballot_cast,
@@ -58,10 +59,6 @@ audit = logging.getLogger("liaison.audit")
 projects_required = role_required(
     lambda u: u.is_area_staff or u.is_unit_user, _lazy("仅限工作人员和承办单位。")
 )
-
-
-def _fail(request, exc: DomainError):
-    messages.error(request, str(exc.message))
 
 
 # === 群众提 =====================================================================================================
@@ -102,7 +99,7 @@ def proposal_new(request):
                     delegate=delegate,
                 )
             except DomainError as exc:
-                form.add_error(None, str(exc.message))
+                show_domain_error(request, exc, form)
             else:
                 return render(request, "voting/proposal_done.html", {"proposal": p}, status=201)
         return render(request, "voting/proposal_form.html", {"form": form, "windows": windows}, status=400)
@@ -175,6 +172,8 @@ def manage_proposal(request, pk: int):
 @require_POST
 def manage_proposal_action(request, pk: int, action: str):
     p = get_object_or_404(selectors.proposals_for_staff(request.user), pk=pk)
+    # A tampered id is a 400 page (liaison.middleware), not a message: parsed before the services run.
+    into = posted_id(request.POST, "into") if action == "merge" and request.POST.get("into") else None
     try:
         if action == "shortlist":
             proposal_shortlist(proposal_id=p.pk, note=request.POST.get("note", ""), actor=request.user)
@@ -183,9 +182,7 @@ def manage_proposal_action(request, pk: int, action: str):
             proposal_decline(proposal_id=p.pk, reason=request.POST.get("reason", ""), actor=request.user)
             messages.success(request, _("已作未采纳处理，提出人可在查询页看到理由。"))
         elif action == "merge":
-            target = (
-                selectors.proposals_for_staff(request.user).filter(pk=request.POST.get("into") or 0).first()
-            )
+            target = selectors.proposals_for_staff(request.user).filter(pk=into).first() if into else None
             if target is None:
                 messages.error(request, _("请选择要合并到的建议。"))
                 return redirect("voting:manage-proposal", pk=p.pk)
@@ -194,7 +191,7 @@ def manage_proposal_action(request, pk: int, action: str):
         else:
             raise Http404
     except DomainError as exc:
-        _fail(request, exc)
+        show_domain_error(request, exc)
         return redirect("voting:manage-proposal", pk=p.pk)
     return redirect("voting:manage-proposals")
 
@@ -206,7 +203,7 @@ def manage_windows(request):
         try:
             proposal_window_open(actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(None, str(exc.message))
+            show_domain_error(request, exc, form)
         else:
             messages.success(request, _("已开放项目征集。"))
             return redirect("voting:manage-windows")
@@ -256,7 +253,7 @@ def vote_ballot(request, pk: int):
             try:
                 paper = ballot_cast(ballot_id=ballot.pk, delegate=delegate_id, choices=chosen)
             except DomainError as exc:
-                errors.append(str(exc.message))
+                errors.append(exc.text)
             else:
                 return redirect("voting:vote-receipt", code=paper.receipt_code)
         else:
@@ -321,7 +318,7 @@ def manage_ballot_new(request):
                 actor=request.user,
             )
         except DomainError as exc:
-            form.add_error(None, str(exc.message))
+            show_domain_error(request, exc, form)
         else:
             messages.success(request, _("表决已创建（草稿）。"))
             return redirect("voting:manage-ballot", pk=ballot.pk)
@@ -369,7 +366,7 @@ def manage_ballot_action(request, pk: int, action: str):
     try:
         fn(ballot_id=ballot.pk, actor=request.user)
     except DomainError as exc:
-        _fail(request, exc)
+        show_domain_error(request, exc)
     else:
         messages.success(request, ok)
     return redirect("voting:manage-ballot", pk=ballot.pk)
@@ -379,11 +376,11 @@ def manage_ballot_action(request, pk: int, action: str):
 def manage_ballot_attendance(request, pk: int):
     ballot = get_object_or_404(selectors.ballots_for_admin(request.user), pk=pk)
     if request.method == "POST":
-        ids = [int(x) for x in request.POST.getlist("present") if x.isdigit()]
+        ids = posted_ids(request.POST, "present")
         try:
             n = ballot_record_attendance(ballot_id=ballot.pk, present=ids, actor=request.user)
         except DomainError as exc:
-            _fail(request, exc)
+            show_domain_error(request, exc)
         else:
             messages.success(request, _("已登记 %(n)s 位代表出席。") % {"n": n})
         return redirect("voting:manage-ballot", pk=ballot.pk)
@@ -441,10 +438,7 @@ def projects_bill(request):
 
 
 def project_public(request, pk: int):
-    try:
-        project = selectors.project_detail(pk)
-    except LivelihoodProject.DoesNotExist:
-        raise Http404 from None
+    project = selectors.project_detail(pk)
     evaluations = [e for e in selectors.project_evaluations(project) if e.assessment.status == "closed"]
     return render(
         request,
@@ -489,7 +483,7 @@ def manage_project_new(request):
                 actor=request.user,
             )
         except DomainError as exc:
-            _fail(request, exc)
+            show_domain_error(request, exc)
         else:
             messages.success(request, _("已确定为民生实事项目。"))
             return redirect("voting:manage-project", pk=project.pk)
@@ -531,6 +525,13 @@ def manage_project_action(request, pk: int, action: str):
     staff_actions = {"milestone", "site", "leads", "site-leads"}
     if action in staff_actions and not user.is_area_staff:
         raise PermissionDenied
+    # Ids from the form are parsed before the services run: a tampered one is a 400 page, not a message.
+    milestone = site = None
+    if action == "milestone-done":
+        milestone = get_object_or_404(Milestone, pk=posted_id(post, "milestone"), project=project)
+    elif action in ("site-done", "site-leads"):
+        site = get_object_or_404(Site, pk=posted_id(post, "site"), project=project)
+    delegates = posted_ids(post, "delegates") if action in ("leads", "site-leads") else []
     try:
         if action == "milestone":
             form = forms.MilestoneForm(post)
@@ -539,8 +540,7 @@ def manage_project_action(request, pk: int, action: str):
             else:
                 milestone_add(project_id=project.pk, actor=user, **form.cleaned_data)
         elif action == "milestone-done":
-            m = get_object_or_404(Milestone, pk=post.get("milestone") or 0, project=project)
-            milestone_complete(milestone_id=m.pk, actor=user)
+            milestone_complete(milestone_id=milestone.pk, actor=user)
         elif action == "site":
             form = forms.SiteForm(post)
             if not form.is_valid():
@@ -548,19 +548,15 @@ def manage_project_action(request, pk: int, action: str):
             else:
                 site_add(project_id=project.pk, actor=user, **form.cleaned_data)
         elif action == "site-done":
-            site = get_object_or_404(Site, pk=post.get("site") or 0, project=project)
             site_complete(site_id=site.pk, actor=user)
         elif action == "leads":
-            ids = [int(x) for x in post.getlist("delegates") if x.isdigit()]
-            project_set_leads(project_id=project.pk, delegates=ids, actor=user)
+            project_set_leads(project_id=project.pk, delegates=delegates, actor=user)
         elif action == "site-leads":
-            site = get_object_or_404(Site, pk=post.get("site") or 0, project=project)
-            ids = [int(x) for x in post.getlist("delegates") if x.isdigit()]
-            site_assign_leads(site_id=site.pk, delegates=ids, actor=user)
+            site_assign_leads(site_id=site.pk, delegates=delegates, actor=user)
         else:
             raise Http404
     except DomainError as exc:
-        _fail(request, exc)
+        show_domain_error(request, exc)
     return redirect("voting:manage-project", pk=project.pk)
 
 
@@ -582,7 +578,7 @@ def project_report(request, pk: int):
                     actor=request.user,
                 )
             except DomainError as exc:
-                form.add_error(None, str(exc.message))
+                show_domain_error(request, exc, form)
             else:
                 messages.success(request, _("进展已报送。"))
                 return redirect("voting:manage-project", pk=project.pk)
@@ -606,7 +602,7 @@ def vote_evaluation(request, pk: int):
                 evaluation_id=ev.pk, delegate=delegate, choice=request.POST.get("choice", "")
             )
         except DomainError as exc:
-            error = str(exc.message)
+            error = exc.text
         else:
             messages.success(request, _("测评票已提交，谢谢！"))
             return redirect("voting:vote-evaluation", pk=ev.pk)
@@ -625,7 +621,7 @@ def manage_evaluation_new(request, pk: int):
     try:
         evaluation_create(project_id=project.pk, title=request.POST.get("title", ""), actor=request.user)
     except DomainError as exc:
-        _fail(request, exc)
+        show_domain_error(request, exc)
     else:
         messages.success(request, _("已创建满意度测评（名单为当初表决的代表名单）。"))
     return redirect("voting:manage-project", pk=project.pk)
@@ -641,5 +637,5 @@ def manage_evaluation_action(request, pk: int, action: str):
     try:
         fns[action](evaluation_id=ev.pk, actor=request.user)
     except DomainError as exc:
-        _fail(request, exc)
+        show_domain_error(request, exc)
     return redirect("voting:manage-project", pk=ev.project_id)

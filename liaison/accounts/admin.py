@@ -283,7 +283,7 @@ def run_service_action(modeladmin, request, queryset, fn, done_message=None) -> 
             fn(obj)
             done += 1
         except DomainError as exc:
-            modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
+            modeladmin.message_user(request, f"{obj}: {exc.text}", messages.ERROR)
     if done and done_message:
         modeladmin.message_user(request, done_message % {"n": done}, messages.SUCCESS)
     return done

@@ -3,21 +3,20 @@
 Objects outside the caller's scope are 404 (staff: their area subtree; units: their own referrals).
 """
 
-import datetime as dt
-
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from liaison.api import AtomicRateThrottle
-from liaison.errors import NotPermitted
+from liaison.errors import NotFound, NotPermitted
+from liaison.parsing import parse_date_range, to_id
 from stations.models import Area
 
 from .. import exports, selectors, stats
@@ -215,8 +214,8 @@ class SuggestionMergeView(_StaffSuggestionView):
         raw = ser.validated_data["into"].strip()
         scoped = selectors.suggestions_for_staff(request.user)
         original = (
-            scoped.filter(pk=int(raw)).first()
-            if raw.isdigit()
+            scoped.filter(pk=to_id(raw)).first()
+            if to_id(raw)
             else scoped.filter(tracking_code=normalise_code(raw)).first()
         )
         if original is None:
@@ -272,13 +271,11 @@ class SuggestionSimilarView(_StaffSuggestionView):
 
 def _parse_period(request) -> stats.Period:
     default = stats.Period.default()
-    try:
-        start = dt.date.fromisoformat(request.query_params.get("from") or default.start.isoformat())
-        end = dt.date.fromisoformat(request.query_params.get("to") or default.end.isoformat())
-    except ValueError:
-        raise ValidationError({"from": [_("日期格式应为 YYYY-MM-DD。")]}) from None
-    if end < start or (end - start).days > 366 * 20:
-        raise ValidationError({"to": [_("统计期间无效。")]})
+    start, end = parse_date_range(
+        request.query_params.get("from"), request.query_params.get("to"), default=(default.start, default.end)
+    )
+    if (end - start).days > 366 * 20:
+        raise ValidationError({"to": [_("统计期间不能超过二十年。")]})
     return stats.Period(start, end)
 
 
@@ -291,7 +288,7 @@ def _parse_area(request):
 
     area = Area.objects.filter(code=code).first()
     if area is None or not area.path.startswith(user.area_path or ""):
-        raise NotFound(_("未找到。"))
+        raise NotFound()
     return area
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.accounts.models import User
-from liaison.errors import ValidationFailed
+from liaison.errors import NotFound, ValidationFailed
 from liaison.notifications.services import Recipient, notify
 from stations.models import HandlingUnit
 
@@ -36,14 +36,14 @@ def _lock(suggestion_id: int) -> Suggestion:
     try:
         return Suggestion.objects.select_for_update().get(pk=suggestion_id)
     except Suggestion.DoesNotExist:
-        raise ValidationFailed(_("意见建议不存在。"), code="not_found") from None
+        raise NotFound(_("意见建议不存在。")) from None
 
 
 def _lock_referral(referral_id: int) -> tuple[Suggestion, Referral]:
     """Lock the suggestion, then the referral: the one order every service uses, so no deadlock."""
     suggestion_id = Referral.objects.filter(pk=referral_id).values_list("suggestion_id", flat=True).first()
     if suggestion_id is None:
-        raise ValidationFailed(_("转办记录不存在。"), code="not_found")
+        raise NotFound(_("转办记录不存在。"))
     s = _lock(suggestion_id)
     ref = Referral.objects.select_for_update().select_related("unit").get(pk=referral_id)
     return s, ref

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.accounts.models import User
-from liaison.errors import Conflict, InvalidTransition, NotPermitted, ValidationFailed
+from liaison.errors import Conflict, InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from liaison.notifications.services import notify
 from liaison.workdays import add_workdays
 from stations.models import HandlingUnit
@@ -307,7 +307,7 @@ def _lock_extension(extension_id: int) -> tuple[Suggestion, Referral, ExtensionR
         ExtensionRequest.objects.filter(pk=extension_id).values_list("referral_id", flat=True).first()
     )
     if referral_id is None:
-        raise ValidationFailed(_("延期申请不存在。"), code="not_found")
+        raise NotFound(_("延期申请不存在。"))
     s, ref = _lock_referral(referral_id)
     return s, ref, ExtensionRequest.objects.select_for_update().get(pk=extension_id)
 

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from liaison.parsing import IdField, IdListField
 from liaison.satisfaction import Satisfaction
 from stations.models import Area, Delegate, HandlingUnit
 
@@ -132,7 +133,7 @@ class WindowOut(serializers.ModelSerializer):
 class FromSuggestionsIn(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    suggestions = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=200)
+    suggestions = IdListField(min_length=1, max_length=200)
 
 
 # --- rectifications --------------------------------------------------------------------------------------
@@ -382,7 +383,7 @@ class QuestionIn(serializers.Serializer):
         queryset=Delegate.objects.all(), required=False, allow_null=True, default=None
     )
     asked_by_label = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    parent = serializers.IntegerField(required=False, allow_null=True, default=None)
+    parent = IdField(required=False, allow_null=True, default=None)
     due_workdays = serializers.IntegerField(
         min_value=1, max_value=120, required=False, allow_null=True, default=None
     )

@@ -9,13 +9,13 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from liaison.api import AtomicRateThrottle
-from liaison.errors import InvalidTransition
+from liaison.errors import InvalidTransition, NotFound
 
 from .. import selectors
 from ..models import Activity, Assessment, Question, Rectification, Topic
@@ -432,7 +432,7 @@ class ActivityDetailView(APIView):
     def get(self, request, pk):
         a = selectors.activity_public_record(pk)
         if a is None:
-            raise NotFound(_("未找到。"))
+            raise NotFound()
         return Response(s.ActivityDetailOut(a).data)
 
 
@@ -620,7 +620,7 @@ class AssessmentVoteView(APIView):
     @extend_schema(request=s.VoteIn, responses={201: s.VoteOut})
     def post(self, request, pk):
         if not Assessment.objects.filter(pk=pk).exists():
-            raise NotFound(_("未找到。"))
+            raise NotFound()
         ser = s.VoteIn(data=request.data)
         ser.is_valid(raise_exception=True)
         vote = assessment_vote(

@@ -1,4 +1,4 @@
-"""What the supervision services share: NotFound, deadlines, links, the unit and staff recipients, the
+"""What the supervision services share: deadlines, links, the unit and staff recipients, the
 required-text check and the row locks of topics and activities."""
 
 import calendar
@@ -7,23 +7,14 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from liaison.errors import DomainError, ValidationFailed
+from liaison.errors import NotFound, ValidationFailed
 from liaison.notifications.services import Recipient
 from liaison.workdays import add_workdays, next_workday
 from stations.models import Area, HandlingUnit
 
 from .. import conf
 from ..models import Activity, Topic
-
-
-class NotFound(DomainError):
-    """What the caller may not see: reported as 404, never revealing that the object exists."""
-
-    code = "not_found"
-    status_code = 404
-    default_message = gettext_lazy("未找到。")
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

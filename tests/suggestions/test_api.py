@@ -48,13 +48,13 @@ def test_submit_bad_input_is_400_and_creates_nothing(api, station, kw):
 
 def test_submit_without_addressee_is_400(api, tree):
     r = _submit(api)
-    assert r.status_code == 400 and "area" in r.json()
+    assert r.status_code == 400 and "area" in r.json()["errors"]
 
 
 def test_submit_station_of_another_area_is_400(api, tree, other_station):
     r = _submit(api, area=tree.county.code, station=other_station.pk)
     assert r.status_code == 400
-    assert "联络站" in str(r.json())
+    assert r.json()["errors"] == {"station": ["所选联络站不在所选区划内。"]}
     assert Suggestion.objects.count() == 0
 
 

@@ -58,6 +58,15 @@ def test_public_form_to_delegate(client, delegate, tree):
     assert Suggestion.objects.get().delegate == delegate
 
 
+def test_public_form_shows_the_services_field_error_on_the_form(client, station, other_delegate):
+    """The delegate is real but not at this station: the service refuses it, and the form says why."""
+    url = f"/suggest/?station={station.pk}&delegate={other_delegate.pk}"
+    r = client.post(url, _form(station=station.pk, delegate=other_delegate.pk))
+    assert r.status_code == 400
+    assert r.context["form"].errors == {"__all__": ["该代表不在所选联络站。"]}
+    assert not Suggestion.objects.exists()
+
+
 @pytest.mark.parametrize(
     "kw",
     [{"title": ""}, {"content": ""}, {"title": "长" * 101}, {"phone": "123"}, {"area": ""}],

@@ -67,6 +67,20 @@ def test_export_api(client_for, referred, staff):
     assert client_for(staff).get("/api/v1/suggestions/export/?file=pdf").status_code == 400
 
 
+def test_excel_register_holds_text_with_control_characters(client_for, make_suggestion, staff):
+    """A control character typed into a suggestion is kept in the database; the worksheet cannot hold it."""
+    import io
+
+    from openpyxl import load_workbook
+
+    s = make_suggestion(title="路灯\x01坏了", content="晚上\x0b很黑")
+    r = client_for(staff).get("/api/v1/suggestions/export/?file=xlsx")
+    assert r.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
+    row = next(row for row in sheet.iter_rows(values_only=True) if row[1] == s.tracking_code)
+    assert (row[9], row[10]) == ("路灯坏了", "晚上很黑")
+
+
 # --- monthly cells: whole months summed from them must equal counting the suggestions -----------------------
 TODAY = timezone.localdate()
 YEAR = Period(dt.date(TODAY.year - 1, 1, 1), TODAY)

@@ -63,19 +63,19 @@ def test_only_admins_build_ballots(client_for, staff, tree, make_proposals, roll
 
 
 @pytest.mark.parametrize(
-    "change, message",
+    "change, field, message",
     [
-        ({"seats": 0}, "seats"),
-        ({"candidates": "dup"}, "重复"),
-        ({"candidates": "submitted"}, "已列入候选"),
-        ({"roll": []}, "roll"),
-        ({"roll": "dup"}, "重复"),
-        ({"secret": True, "allow_change": True}, "改票"),
-        ({"area": "999999999999"}, "区划"),
+        ({"seats": 0}, "seats", None),
+        ({"candidates": "dup"}, None, "重复"),
+        ({"candidates": "submitted"}, None, "已列入候选"),
+        ({"roll": []}, "roll", None),
+        ({"roll": "dup"}, None, "重复"),
+        ({"secret": True, "allow_change": True}, None, "改票"),
+        ({"area": "999999999999"}, "area", "区划"),
     ],
 )
 def test_bad_ballot_input_is_400(
-    client_for, admin_user, tree, make_proposals, roll_delegates, change, message
+    client_for, admin_user, tree, make_proposals, roll_delegates, change, field, message
 ):
     props, roll = make_proposals(3), roll_delegates(3)
     body = {
@@ -93,7 +93,12 @@ def test_bad_ballot_input_is_400(
         change = {"roll": [roll[0].pk, roll[0].pk]}
     r = client_for(admin_user).post("/api/v1/ballots/", {**body, **change}, format="json")
     assert r.status_code == 400, r.content
-    assert message in r.content.decode()
+    body = r.json()
+    assert body["code"] == "invalid"
+    if field:  # a field error names the field
+        assert body["errors"][field]
+    if message:
+        assert message in body["detail"]
     assert Ballot.objects.count() == 0
 
 

@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from liaison.parsing import IdField, IdListField
 from stations.models import Area
 
 from ..models import (
@@ -147,7 +148,7 @@ class ProposalReasonSerializer(serializers.Serializer):
 
 
 class ProposalMergeSerializer(serializers.Serializer):
-    into = serializers.IntegerField(min_value=1)
+    into = IdField()
 
 
 class VotingStatusSerializer(serializers.Serializer):
@@ -160,10 +161,8 @@ class BallotCreateSerializer(serializers.Serializer):
     area = AreaCodeField()
     session_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     seats = serializers.IntegerField(min_value=1, max_value=1000)
-    roll = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=100000
-    )
-    candidates = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=500)
+    roll = IdListField(allow_empty=False, max_length=100000)
+    candidates = IdListField(max_length=500)
     threshold_basis = serializers.ChoiceField(choices=Ballot.ThresholdBasis.choices, default="roll")
     secret = serializers.BooleanField(default=True)
     allow_change = serializers.BooleanField(default=False)
@@ -205,7 +204,7 @@ class BallotSerializer(serializers.ModelSerializer):
 
 
 class BallotChoiceSerializer(serializers.Serializer):
-    candidate = serializers.IntegerField()
+    candidate = IdField()
     choice = serializers.CharField(max_length=20)  # checked by the service, so the message names the value
 
 
@@ -221,7 +220,7 @@ class ReceiptSerializer(serializers.Serializer):
 
 
 class AttendanceSerializer(serializers.Serializer):
-    present = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False)
+    present = IdListField(allow_empty=False)
 
 
 class VotingPersonSerializer(serializers.Serializer):
@@ -350,14 +349,12 @@ class ProjectDetailSerializer(ProjectSerializer):
 
 
 class ProjectCreateSerializer(serializers.Serializer):
-    candidate = serializers.IntegerField(min_value=1)
-    unit = serializers.IntegerField(min_value=1)
+    candidate = IdField()
+    unit = IdField()
     budget = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
     target_date = serializers.DateField()
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
-    lead_delegates = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list
-    )
+    lead_delegates = IdListField(required=False, default=list)
 
 
 class MilestoneCreateSerializer(serializers.Serializer):
@@ -385,13 +382,11 @@ class SiteCreateSerializer(serializers.Serializer):
         allow_null=True,
         default=None,
     )
-    lead_delegates = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list
-    )
+    lead_delegates = IdListField(required=False, default=list)
 
 
 class VotingDelegatesSerializer(serializers.Serializer):
-    delegates = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=True)
+    delegates = IdListField(allow_empty=True)
 
 
 class VotingDoneSerializer(serializers.Serializer):
@@ -420,10 +415,8 @@ class EvaluationSerializer(serializers.Serializer):
 
 
 class EvaluationCreateSerializer(serializers.Serializer):
-    project = serializers.IntegerField(min_value=1)
-    roll = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, allow_empty=False
-    )
+    project = IdField()
+    roll = IdListField(required=False, allow_empty=False)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 

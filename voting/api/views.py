@@ -9,13 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from liaison.api import AtomicRateThrottle
 from liaison.errors import InvalidTransition, NotPermitted
+from liaison.parsers import JSONObjectParser
 from stations.models import HandlingUnit
 
 from .. import selectors
@@ -304,12 +305,7 @@ class BallotVoteView(APIView):
             raise NotPermitted("仅限人大代表投票。")
         ser = serializers.CastSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        try:
-            paper = ballot_cast(
-                ballot_id=pk, delegate=user.delegate_id, choices=ser.validated_data["choices"]
-            )
-        except Ballot.DoesNotExist:
-            raise Http404 from None
+        paper = ballot_cast(ballot_id=pk, delegate=user.delegate_id, choices=ser.validated_data["choices"])
         return Response(
             {
                 "receipt_code": paper.receipt_code,
@@ -398,10 +394,7 @@ class ProjectDetailView(generics.RetrieveAPIView):
     serializer_class = serializers.ProjectDetailSerializer
 
     def get_object(self):
-        try:
-            return selectors.project_detail(self.kwargs["pk"])
-        except LivelihoodProject.DoesNotExist:
-            raise Http404 from None
+        return selectors.project_detail(self.kwargs["pk"])
 
 
 def _project_for(request, pk, *, staff_only=False) -> LivelihoodProject:
@@ -507,7 +500,7 @@ class ProgressReportView(APIView):
     """The owning unit reports progress: percent, text and up to three JPEG/PNG photos (multipart)."""
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, JSONObjectParser]
 
     @extend_schema(
         request=serializers.ProgressCreateSerializer, responses={201: serializers.ProgressReportOutSerializer}

@@ -8,8 +8,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison.errors import AlreadyVoted, InvalidTransition, NotPermitted, ValidationFailed
+from liaison.errors import (
+    AlreadyVoted,
+    InvalidTransition,
+    NotFound,
+    NotPermitted,
+    ValidationFailed,
+    get_or_not_found,
+)
 from liaison.notifications.services import Recipient, notify
+from liaison.parsing import to_id
 from stations.models import Area, Delegate
 
 from ..models import (
@@ -120,7 +128,7 @@ def ballot_update(
     seats: int | None = None,
 ) -> Ballot:
     """Change a draft's candidates, roll or seats. Once open, the list is fixed."""
-    ballot = Ballot.objects.select_for_update().select_related("area").get(pk=ballot_id)
+    ballot = get_or_not_found(Ballot.objects.select_for_update().select_related("area"), pk=ballot_id)
     if ballot.status != Ballot.Status.DRAFT:
         raise InvalidTransition(_("表决已开始，不能再修改候选项目、名单或名额。"))
     if seats is not None:
@@ -151,7 +159,7 @@ def ballot_update(
 
 
 def _lock_ballot(ballot_id: int) -> Ballot:
-    return Ballot.objects.select_for_update().get(pk=ballot_id)
+    return get_or_not_found(Ballot.objects.select_for_update(), pk=ballot_id)
 
 
 @transaction.atomic
@@ -192,6 +200,8 @@ def _ballot_for_cast(ballot_id: int) -> Ballot:
     transaction at a time (IMMEDIATE), which gives the same guarantee.
     """
     fields = ("id", "status", "secret", "allow_change", "title")
+    if to_id(ballot_id) is None:  # the raw query below takes only what a key can hold
+        raise NotFound()
     if connection.vendor == "postgresql":
         table = Ballot._meta.db_table
         rows = list(
@@ -200,9 +210,9 @@ def _ballot_for_cast(ballot_id: int) -> Ballot:
             )
         )
         if not rows:
-            raise Ballot.DoesNotExist
+            raise NotFound()
         return rows[0]
-    return Ballot.objects.only(*fields).get(pk=ballot_id)
+    return get_or_not_found(Ballot.objects.only(*fields), pk=ballot_id)
 
 
 def _normalise_choices(choices) -> list[tuple[int, str]]:
@@ -232,7 +242,7 @@ def ballot_cast(*, ballot_id: int, delegate, choices) -> BallotPaper:
     `choices`: {candidate_id: choice} or [(candidate_id, choice)] / [{"candidate", "choice"}] (duplicates are
     an error). The unique (ballot, delegate) constraint on BallotPaper is what refuses a second paper: its
     IntegrityError becomes AlreadyVoted (409), so there is no check-then-insert race to lose. Secret ballots
-    store the votes with no paper, no delegate and no time. Raises Ballot.DoesNotExist for an unknown ballot.
+    store the votes with no paper, no delegate and no time. Raises NotFound for an unknown ballot.
 
     Six queries for a new paper on PostgreSQL: the ballot (FOR SHARE), the roll entry (marked present, which is
     also the roll check), the candidate ids, the paper, its history row, the votes (one multi-row INSERT).
@@ -351,7 +361,7 @@ def ballot_publish(*, ballot_id: int, actor=None) -> Ballot:
 
 def ballot_recount(*, ballot_id: int) -> tuple[BallotTally, list[str]]:
     """Recount from the stored votes; return the tally and the differences from the published result."""
-    ballot = Ballot.objects.get(pk=ballot_id)
+    ballot = get_or_not_found(Ballot.objects, pk=ballot_id)
     tally = ballot_tally(ballot_id=ballot.pk)
     published = ballot.published_result
     if published is None:

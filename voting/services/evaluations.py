@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from liaison.errors import Conflict, ValidationFailed
+from liaison.errors import Conflict, ValidationFailed, get_or_not_found
 from stations.models import Delegate
 from supervision.models import Assessment, AssessmentVote
 from supervision.services.assessments import (
@@ -29,10 +29,9 @@ def evaluation_create(
 
     The roll defaults to the roll of the ballot that elected the project.
     """
-    project = (
-        LivelihoodProject.objects.select_for_update()
-        .select_related("candidate", "unit", "area")
-        .get(pk=project_id)
+    project = get_or_not_found(
+        LivelihoodProject.objects.select_for_update().select_related("candidate", "unit", "area"),
+        pk=project_id,
     )
     if project.evaluations.filter(
         assessment__status__in=[Assessment.Status.DRAFT, Assessment.Status.OPEN]
@@ -62,19 +61,19 @@ def evaluation_create(
 
 
 def evaluation_open(*, evaluation_id: int, actor=None) -> Evaluation:
-    ev = Evaluation.objects.get(pk=evaluation_id)
+    ev = get_or_not_found(Evaluation.objects, pk=evaluation_id)
     assessment_open(assessment_id=ev.assessment_id, actor=actor)
     return Evaluation.objects.select_related("assessment").get(pk=ev.pk)
 
 
 def evaluation_vote(*, evaluation_id: int, delegate: Delegate, choice: str) -> AssessmentVote:
     """A delegate on the roll rates the delivery: satisfied / basically_satisfied / unsatisfied, once."""
-    ev = Evaluation.objects.get(pk=evaluation_id)
+    ev = get_or_not_found(Evaluation.objects, pk=evaluation_id)
     return assessment_vote(assessment_id=ev.assessment_id, delegate=delegate, choice=choice)
 
 
 def evaluation_close(*, evaluation_id: int, actor=None) -> Evaluation:
     """Close the vote; an unsatisfied outcome opens a rectification for the unit (supervision's one loop)."""
-    ev = Evaluation.objects.get(pk=evaluation_id)
+    ev = get_or_not_found(Evaluation.objects, pk=evaluation_id)
     assessment_close(assessment_id=ev.assessment_id, actor=actor)
     return Evaluation.objects.select_related("assessment").get(pk=ev.pk)

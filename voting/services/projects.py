@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison.errors import Conflict, InvalidTransition, ValidationFailed
+from liaison.errors import Conflict, InvalidTransition, ValidationFailed, get_or_not_found
 from liaison.notifications.services import notify
 from stations.models import HandlingUnit
 
@@ -32,7 +32,7 @@ def project_create(
     actor=None,
 ) -> LivelihoodProject:
     """Turn an elected candidate of a published ballot into a project owned by a unit."""
-    cand = Candidate.objects.select_related("ballot", "proposal").get(pk=candidate_id)
+    cand = get_or_not_found(Candidate.objects.select_related("ballot", "proposal"), pk=candidate_id)
     ballot = Ballot.objects.select_for_update().get(pk=cand.ballot_id)
     if ballot.status != Ballot.Status.PUBLISHED:
         raise InvalidTransition(_("表决结果公布后才能确定民生实事项目。"))
@@ -62,7 +62,7 @@ def project_create(
 
 @transaction.atomic
 def project_set_leads(*, project_id: int, delegates: Iterable, actor=None) -> LivelihoodProject:
-    project = LivelihoodProject.objects.select_for_update().get(pk=project_id)
+    project = get_or_not_found(LivelihoodProject.objects.select_for_update(), pk=project_id)
     ids = _active_delegates([_pk(d) for d in delegates])
     project.lead_delegates.set(ids)
     # A delegate who no longer leads the project no longer leads any of its sites.
@@ -73,7 +73,7 @@ def project_set_leads(*, project_id: int, delegates: Iterable, actor=None) -> Li
 
 @transaction.atomic
 def milestone_add(*, project_id: int, title: str, due: dt.date, actor=None) -> Milestone:
-    project = LivelihoodProject.objects.select_for_update().get(pk=project_id)
+    project = get_or_not_found(LivelihoodProject.objects.select_for_update(), pk=project_id)
     if not title.strip():
         raise ValidationFailed(_("请填写进度节点名称。"))
     return Milestone.objects.create(project=project, title=title.strip(), due=due)
@@ -81,7 +81,7 @@ def milestone_add(*, project_id: int, title: str, due: dt.date, actor=None) -> M
 
 @transaction.atomic
 def milestone_complete(*, milestone_id: int, done_on: dt.date | None = None, actor=None) -> Milestone:
-    m = Milestone.objects.select_for_update().get(pk=milestone_id)
+    m = get_or_not_found(Milestone.objects.select_for_update(), pk=milestone_id)
     if m.done_at:
         return m
     m.done_at = done_on or timezone.localdate()
@@ -93,7 +93,7 @@ def milestone_complete(*, milestone_id: int, done_on: dt.date | None = None, act
 def site_add(
     *, project_id: int, name: str, latitude=None, longitude=None, lead_delegates: Iterable = (), actor=None
 ) -> Site:
-    project = LivelihoodProject.objects.select_for_update().get(pk=project_id)
+    project = get_or_not_found(LivelihoodProject.objects.select_for_update(), pk=project_id)
     if not name.strip():
         raise ValidationFailed(_("请填写点位名称。"))
     if (latitude is None) != (longitude is None):
@@ -107,7 +107,7 @@ def site_add(
 
 @transaction.atomic
 def site_assign_leads(*, site_id: int, delegates: Iterable, actor=None) -> Site:
-    site = Site.objects.select_for_update().get(pk=site_id)
+    site = get_or_not_found(Site.objects.select_for_update(), pk=site_id)
     ids = [_pk(d) for d in delegates]
     allowed = set(site.project.lead_delegates.values_list("pk", flat=True))
     outside = [i for i in ids if i not in allowed]
@@ -122,7 +122,7 @@ def site_assign_leads(*, site_id: int, delegates: Iterable, actor=None) -> Site:
 @transaction.atomic
 def site_complete(*, site_id: int, done_on: dt.date | None = None, actor=None) -> Site:
     """销号: the site is done."""
-    site = Site.objects.select_for_update().get(pk=site_id)
+    site = get_or_not_found(Site.objects.select_for_update(), pk=site_id)
     if site.done_on:
         return site
     site.done_on = done_on or timezone.localdate()
@@ -163,7 +163,7 @@ def progress_report_create(
         raise ValidationFailed(_("每次最多上传 %(n)s 张照片。") % {"n": conf.get("VOTING_PHOTO_MAX_COUNT")})
     for f in photos:
         check_photo(f)
-    project = LivelihoodProject.objects.select_for_update().get(pk=project_id)
+    project = get_or_not_found(LivelihoodProject.objects.select_for_update(), pk=project_id)
     report = ProgressReport.objects.create(
         project=project, percent=int(percent), text=text.strip(), created_by=actor
     )

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison.errors import Conflict, InvalidTransition, ValidationFailed
+from liaison.errors import Conflict, InvalidTransition, ValidationFailed, get_or_not_found
 from liaison.notifications.services import Recipient, notify
 from stations.models import Area, Delegate
 
@@ -70,7 +70,7 @@ def proposal_submit(
 
 
 def _lock_proposal(proposal_id: int) -> ProjectProposal:
-    return ProjectProposal.objects.select_for_update().get(pk=proposal_id)
+    return get_or_not_found(ProjectProposal.objects.select_for_update(), pk=proposal_id)
 
 
 def _proposal_notify(p: ProjectProposal, what: str) -> None:
