@@ -142,7 +142,9 @@ def main() -> None:
     found = sum(r["found"] for r in measured)
     print(f"queries with expected hits: {len(measured)}")
     print(f"micro recall:    {_pct(hits / expected if expected else None)} ({hits} of {expected})")
-    print(f"macro recall:    {_pct(sum(r['recall'] for r in measured) / len(measured) if measured else None)}")
+    print(
+        f"macro recall:    {_pct(sum(r['recall'] for r in measured) / len(measured) if measured else None)}"
+    )
     print(f"micro precision: {_pct(hits / found if found else None)} ({hits} of {found})")
     print(f"queries with full recall: {sum(r['recall'] == 1 for r in measured)} of {len(measured)}")
 

@@ -29,6 +29,9 @@ DEFAULTS = {
     # A suggestion's cells are those of its area's ancestor at this depth (3: the county in a tree that
     # starts at the province); areas deeper than that are counted live.
     "STATS_KEY_DEPTH": 3,
+    # Similar opinions are looked for under the suggestion's area's ancestor at this depth (3: its county),
+    # so opinions about one road filed under a village and under its township meet.
+    "SIMILAR_SCOPE_DEPTH": 3,
     # Limits on public input.
     "TITLE_MAX": 100,
     "CONTENT_MAX": 5000,

@@ -146,7 +146,6 @@ def filter_any(qs: QuerySet, tokens: list[str]) -> QuerySet:
     return _matching(qs, [token_terms(t) for t in tokens], any_group=True)
 
 
-
 def signature(title: str, content: str, search_text: str) -> set[str]:
     """What similarity compares: the search column's terms (jieba tokens, Chinese characters and bigrams)
     plus the text's Chinese characters (stopwords included).

@@ -224,17 +224,44 @@ def tracking(code: str) -> Suggestion | None:
     )
 
 
-def similar_open(s: Suggestion, *, limit: int = 5, candidates: int = 200) -> list[tuple[Suggestion, float]]:
-    """The most similar open suggestions in the same area.
+def similar_scope_path(area: Area) -> str:
+    """The path whose subtree similar opinions are looked for in: the area's ancestor at SIMILAR_SCOPE_DEPTH
+    (its county), or the area itself when it lies higher."""
+    codes = [c for c in area.path.split("/") if c]
+    return "".join(f"{c}/" for c in codes[: conf.SIMILAR_SCOPE_DEPTH])
 
-    Candidates: those sharing any of the text's keywords (GIN-indexed on PostgreSQL) plus the area's most
-    recent open ones (a paraphrase may share no keyword); two queries. Ranked in Python by the idf-weighted
-    cosine of their token-and-character sets (search.similarity) — at most a few hundred short texts.
+
+def _shared_depth(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a.split("/"), b.split("/"), strict=False):
+        if x != y or not x:
+            break
+        n += 1
+    return n
+
+
+def similar_open(
+    s: Suggestion, *, user=None, limit: int = 5, candidates: int = 200
+) -> list[tuple[Suggestion, float]]:
+    """The most similar open suggestions in the county subtree of the suggestion's area (similar_scope_path),
+    within what `user` may see when given: two opinions about one road, one filed under a village and one
+    under its township, meet.
+
+    Candidates: those sharing any of the text's keywords (GIN-indexed on PostgreSQL) plus the subtree's most
+    recent open ones (a paraphrase may share no keyword); two queries, the area joined. Ranked in Python by
+    the idf-weighted cosine of their term sets (search.similarity) — at most a few hundred short texts — and,
+    among equals, nearer areas first, then older first.
     """
+    area = s.area
+    base = Suggestion.objects.filter(
+        area__path__startswith=similar_scope_path(area), status__in=Suggestion.OPEN_STATUSES
+    )
+    if user is not None:
+        base = base & suggestions_for_staff(user)
     base = (
-        Suggestion.objects.filter(area_id=s.area_id, status__in=Suggestion.OPEN_STATUSES)
-        .exclude(pk=s.pk)
-        .only("id", "tracking_code", "title", "content", "status", "created_at", "search_text")
+        base.exclude(pk=s.pk)
+        .select_related("area")
+        .only("id", "tracking_code", "title", "content", "status", "created_at", "search_text", "area__path")
     )
     words = search.keywords(f"{s.title}\n{s.content}")
     pool = (
@@ -250,7 +277,7 @@ def similar_open(s: Suggestion, *, limit: int = 5, candidates: int = 200) -> lis
         for c in pool.values()
     ]
     scored = [x for x in scored if x[1] > 0]
-    scored.sort(key=lambda x: (-x[1], x[0].created_at))
+    scored.sort(key=lambda x: (-round(x[1], 6), -_shared_depth(area.path, x[0].area.path), x[0].created_at))
     return scored[:limit]
 
 

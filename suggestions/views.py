@@ -245,7 +245,7 @@ def staff_detail(request, pk: int):
     referrals = list(s.referrals.all())
     for r in referrals:
         r.the_reply = next((x for x in replies if x.referral_id == r.pk), None)
-    similar = selectors.similar_open(s) if s.status in ("submitted", "accepted") else []
+    similar = selectors.similar_open(s, user=request.user) if s.status in ("submitted", "accepted") else []
     return render(
         request,
         "suggestions/staff_detail.html",

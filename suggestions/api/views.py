@@ -251,11 +251,12 @@ class SuggestionReferView(_StaffSuggestionView):
 
 
 class SuggestionSimilarView(_StaffSuggestionView):
-    """The five most similar open suggestions in the same area (jieba tokens)."""
+    """The five most similar open suggestions in the county subtree of the suggestion's area, among those
+    the caller may see."""
 
     @extend_schema(responses=s_.SimilarSerializer(many=True))
     def get(self, request, pk):
-        s = get_object_or_404(selectors.suggestions_for_staff(request.user), pk=pk)
+        s = get_object_or_404(selectors.suggestions_for_staff(request.user).select_related("area"), pk=pk)
         rows = [
             {
                 "id": c.pk,
@@ -265,7 +266,7 @@ class SuggestionSimilarView(_StaffSuggestionView):
                 "created_at": c.created_at,
                 "score": round(score, 3),
             }
-            for c, score in selectors.similar_open(s)
+            for c, score in selectors.similar_open(s, user=request.user)
         ]
         return Response(s_.SimilarSerializer(rows, many=True).data)
 
