@@ -9,6 +9,9 @@ from django.conf import settings
 DEFAULTS = {
     # Accept or reject within this many working days of receipt.
     "TRIAGE_WORKDAYS": 3,
+    # Staff refer an accepted suggestion (or refer a reopened or supervised one again) within this many
+    # working days of acceptance (or of the rating that reopened it).
+    "REFER_WORKDAYS": 3,
     # A unit replies within this many working days of referral.
     "REPLY_WORKDAYS": 15,
     # A delegate's formal suggestion (channel `delegate`): 3 months, at most 6 (calendar months).

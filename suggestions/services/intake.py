@@ -1,5 +1,6 @@
 """Intake on every channel: the web form, delegates, staff entry and the opinions of reception logs."""
 
+import datetime as dt
 from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
@@ -14,7 +15,7 @@ from stations.models import Area, Delegate, ReceptionLog, ReceptionLogItem, Stat
 
 from .. import search
 from ..conf import conf
-from ..models import Suggestion, SuggestionPhoto, new_tracking_code
+from ..models import QueueRank, Suggestion, SuggestionPhoto, new_tracking_code
 from ..photos import CheckedPhoto, check_photos
 from ._common import K, _event, _text
 
@@ -81,8 +82,13 @@ def suggestion_submit(
     photos: Sequence = (),
     actor=None,
     reception_item: ReceptionLogItem | None = None,
+    raised_at: dt.datetime | None = None,
 ) -> Suggestion:
-    """Intake on every channel. Photos may be uploaded files (checked here) or already checked ones."""
+    """Intake on every channel. Photos may be uploaded files (checked here) or already checked ones.
+
+    `raised_at`: when the constituent raised it, if earlier than now (a reception day logged afterwards); the
+    suggestion carries that time, while the staff's triage deadline counts from today, when they receive it.
+    """
     title = _text(title, field="title", label=_("标题"), max_length=conf.TITLE_MAX)
     content = _text(content, field="content", label=_("内容"), max_length=conf.CONTENT_MAX)
     if channel not in Suggestion.Channel.values:
@@ -96,6 +102,9 @@ def suggestion_submit(
         checked = check_photos(photos)
     resolved = _resolve_area(area, station, delegate, raised_by_delegate)
     now = timezone.now()
+    today = timezone.localdate(now)
+    created = min(raised_at, now) if raised_at is not None else now
+    triage_due = add_workdays(today, conf.TRIAGE_WORKDAYS)
     s = _create(
         Suggestion(
             title=title,
@@ -110,16 +119,19 @@ def suggestion_submit(
             submitter_name=(submitter_name or "").strip()[:50],
             submitter_phone=(submitter_phone or "").strip()[:20],
             submitter_email=(submitter_email or "").strip()[:254],
-            triage_due=add_workdays(timezone.localdate(now), conf.TRIAGE_WORKDAYS),
+            triage_due=triage_due,
+            step_from=today,
+            step_due=triage_due,
+            queue_rank=QueueRank.STAFF,
             search_text=search.index_text(title, content),
-            created_at=now,
+            created_at=created,
         )
     )
     for p in checked:
         photo = SuggestionPhoto(suggestion=s, ext=p.ext, width=p.width, height=p.height, size=p.size)
         photo.image.save(f"photo.{p.ext}", p.file, save=False)
         photo.save()
-    _event(s, K.SUBMITTED, actor=actor, data={"channel": channel}, at=now)
+    _event(s, K.SUBMITTED, actor=actor, data={"channel": channel}, at=created)
     if delegate is not None and channel == Suggestion.Channel.WEB:
         user = getattr(delegate, "user", None)
         if user is not None:
