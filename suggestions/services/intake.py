@@ -13,11 +13,14 @@ from liaison.notifications.services import Recipient, notify
 from liaison.workdays import add_workdays
 from stations.models import Area, Delegate, ReceptionLog, ReceptionLogItem, Station
 
-from .. import search
+from .. import search, stats
 from ..conf import conf
 from ..models import QueueRank, Suggestion, SuggestionPhoto, new_tracking_code
 from ..photos import CheckedPhoto, check_photos
 from ._common import K, _event, _text
+
+# The time of day reception-log opinions carry when their reception day has no timetable.
+RECEPTION_TIME = dt.time(9, 0)
 
 
 def _resolve_area(
@@ -151,9 +154,19 @@ def suggestions_from_reception_log(*, log_id: int) -> list[Suggestion]:
     Safe to run any number of times: the one-to-one link to the log item makes a second copy impossible,
     and a racing run's IntegrityError just skips that item.
     """
-    log = ReceptionLog.objects.select_related("station__area", "delegate").filter(pk=log_id).first()
+    log = (
+        ReceptionLog.objects.select_related("station__area", "delegate", "reception_day")
+        .filter(pk=log_id)
+        .first()
+    )
     if log is None:
         return []
+    # The opinions were raised at the reception day, not when the delegate logged it.
+    raised_at = dt.datetime.combine(
+        log.held_on,
+        log.reception_day.start_time if log.reception_day else RECEPTION_TIME,
+        tzinfo=timezone.get_current_timezone(),
+    )
     made = []
     for item in ReceptionLogItem.objects.filter(log=log, suggestion__isnull=True).order_by("position", "id"):
         content = item.content.strip()
@@ -173,6 +186,7 @@ def suggestions_from_reception_log(*, log_id: int) -> list[Suggestion]:
                         submitter_phone=item.constituent_phone,
                         reception_item=item,
                         actor=log.created_by,
+                        raised_at=raised_at,
                     )
                 )
         except IntegrityError:
@@ -190,6 +204,11 @@ def suggestions_from_reception_log(*, log_id: int) -> list[Suggestion]:
                         submitter_phone=item.constituent_phone,
                         reception_item=item,
                         actor=log.created_by,
+                        raised_at=raised_at,
                     )
                 )
+    if made and made[0].created_at < stats.month_start(timezone.localdate()):
+        # An earlier month's statistics cells count them at once (stats.received_count reads the months
+        # before last from the cells): fold now rather than at the next beat.
+        transaction.on_commit(stats.refresh)
     return made
