@@ -141,15 +141,26 @@ def _own_recipients(s: Suggestion) -> list[Recipient]:
     return []
 
 
+MAX_FOLLOWER_DEPTH = 5
+
+
 def _submitter_recipients(s: Suggestion) -> list[Recipient]:
     """Who hears of a suggestion's progress: its submitter and the followers — the submitters of the
-    duplicates merged into it, who are told as if it were their own (one query for the followers)."""
+    duplicates merged into it (and of those merged into them), who are told as if it were their own. A query
+    per level of merging; one for the usual single level."""
     out = _own_recipients(s)
-    followers = Suggestion.objects.filter(merged_into=s, status=S.MERGED).select_related(
-        "raised_by_delegate__user"
-    )
-    for d in followers.order_by("pk"):
-        out += _own_recipients(d)
+    frontier = [s.pk]
+    for _level in range(MAX_FOLLOWER_DEPTH):
+        followers = list(
+            Suggestion.objects.filter(merged_into__in=frontier, status=S.MERGED)
+            .select_related("raised_by_delegate__user")
+            .order_by("pk")
+        )
+        if not followers:
+            break
+        for d in followers:
+            out += _own_recipients(d)
+        frontier = [d.pk for d in followers]
     return list(dict.fromkeys(out))
 
 

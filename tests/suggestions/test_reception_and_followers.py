@@ -177,3 +177,18 @@ def test_the_back_office_shows_the_log_items_phone_masked(delegate_client, stati
     admin.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
     body = admin.get(reverse("admin:stations_receptionlog_change", args=[log.pk])).content.decode()
     assert "139****5678" in body and PHONE not in body
+
+
+def test_followers_of_a_merged_duplicate_follow_the_original_too(make_suggestion, staff, unit, unit_user):
+    original = make_suggestion()
+    middle = make_suggestion(submitter_phone="13700000001")
+    last = make_suggestion(submitter_phone="13700000002")
+    suggestion_merge(suggestion_id=last.pk, into_id=middle.pk, actor=staff)
+    suggestion_merge(suggestion_id=middle.pk, into_id=original.pk, actor=staff)
+    suggestion_accept(suggestion_id=original.pk, actor=staff)
+    suggestion_refer(suggestion_id=original.pk, lead_unit=unit, actor=staff)
+    referral_reply(
+        referral_id=original.referrals.get().pk, result="solved", content="已修复", actor=unit_user
+    )
+    asked = set(Notification.objects.filter(kind="rating_request").values_list("address", flat=True))
+    assert {"13700000001", "13700000002"} <= asked
