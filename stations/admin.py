@@ -158,7 +158,14 @@ class ReceptionDayAdmin(AreaScopedAdmin):
 class LogItemInline(ScopedInline, admin.TabularInline):
     model = ReceptionLogItem
     extra = 0
-    fields = ["position", "content", "constituent_name", "constituent_phone"]
+    # The constituent's phone is personal data: masked here; staff who handle the opinion see it in full on
+    # the suggestion's page, where each view is logged.
+    fields = ["position", "content", "constituent_name", "masked_phone"]
+    readonly_fields = ["masked_phone"]
+
+    @admin.display(description=_("联系电话"))
+    def masked_phone(self, obj) -> str:
+        return mask_phone(obj.constituent_phone) if obj and obj.pk else ""
 
 
 @admin.register(ReceptionLog)

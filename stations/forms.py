@@ -88,21 +88,14 @@ class AppointmentForm(forms.Form):
 
 
 class ReceptionLogForm(forms.Form):
+    """The reception day itself; the opinions raised are the rows of ReceptionItemFormSet beside it."""
+
     station = forms.ModelChoiceField(label=_("联络站"), queryset=Station.objects.none())
     held_on = forms.DateField(label=_("接待日期"), widget=forms.DateInput(attrs={"type": "date"}))
     visitors = forms.IntegerField(label=_("接待人数"), min_value=0, max_value=10000, initial=0)
     summary = forms.CharField(
         label=_("接待情况"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    items = forms.CharField(
-        label=_("群众反映的意见"),
-        required=False,
-        max_length=40000,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("每行一条意见；每条意见都会转为可跟踪的意见建议。"),
-    )
-
-    MAX_ITEMS = 50
 
     def __init__(self, *args, delegate: Delegate, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,14 +111,57 @@ class ReceptionLogForm(forms.Form):
             raise forms.ValidationError(_("只能登记一年内的接待。"))
         return value
 
-    def clean_items(self):
-        lines = [line.strip() for line in self.cleaned_data.get("items", "").splitlines()]
-        lines = [line for line in lines if line]
-        if len(lines) > self.MAX_ITEMS:
-            raise forms.ValidationError(_("一次最多登记%(n)s条意见。") % {"n": self.MAX_ITEMS})
-        if any(len(line) > 2000 for line in lines):
-            raise forms.ValidationError(_("每条意见不超过2000字。"))
-        return lines
+
+class ReceptionItemForm(forms.Form):
+    """One opinion raised at the reception day, with the constituent's optional name and phone: given, they
+    are told of the reply and asked to rate it (personal data: masked to all but the staff who need them)."""
+
+    content = forms.CharField(
+        label=_("意见内容"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    name = forms.CharField(label=_("反映人（选填）"), required=False, max_length=50)
+    phone = forms.CharField(
+        label=_("手机号码（选填，用于告知办理结果和邀请评价）"),
+        required=False,
+        max_length=11,
+        validators=[phone_validator],
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        data["content"] = (data.get("content") or "").strip()
+        data["name"] = (data.get("name") or "").strip()
+        if not data["content"] and (data["name"] or data.get("phone")):
+            self.add_error("content", _("请填写该反映人的意见内容。"))
+        return data
+
+
+class BaseReceptionItemFormSet(forms.BaseFormSet):
+    def items(self) -> list[dict]:
+        """The filled-in rows, in order: {content, name, phone}."""
+        return [
+            {
+                "content": f.cleaned_data["content"],
+                "name": f.cleaned_data["name"],
+                "phone": f.cleaned_data["phone"],
+            }
+            for f in self.forms
+            if f.cleaned_data.get("content")
+        ]
+
+
+ITEM_ROWS = 5  # empty rows shown, and added by "more rows"
+MAX_ITEMS = 50
+
+ReceptionItemFormSet = forms.formset_factory(
+    ReceptionItemForm,
+    formset=BaseReceptionItemFormSet,
+    extra=ITEM_ROWS,
+    max_num=MAX_ITEMS,
+    absolute_max=MAX_ITEMS,
+    validate_max=True,
+)
 
 
 class AppointmentAcceptForm(forms.Form):

@@ -2,6 +2,7 @@
 
 import calendar
 import datetime as dt
+import re
 import secrets
 
 from django.conf import settings
@@ -26,6 +27,8 @@ from .models import (
     ReceptionSchedule,
     Station,
 )
+
+PHONE_RE = r"1\d{10}"
 
 
 def _planned_dates(schedule: ReceptionSchedule, start: dt.date, end: dt.date) -> list[dt.date]:
@@ -146,10 +149,12 @@ def reception_log_create(
     held_on: dt.date,
     visitors: int,
     summary: str,
-    items: list[str],
+    items: list[str | dict],
     reception_day: ReceptionDay | None = None,
     actor=None,
 ) -> ReceptionLog:
+    """Log a reception day. `items` are the opinions raised: a text each, or {content, name, phone} with the
+    constituent's optional contact (a phone must be a mobile number)."""
     if held_on > timezone.localdate():
         raise ValidationFailed(_("接待日期不能晚于今天。"))
     if not station.memberships.filter(delegate=delegate).exists() and not (
@@ -165,13 +170,22 @@ def reception_log_create(
         reception_day=reception_day,
         created_by=actor,
     )
-    ReceptionLogItem.objects.bulk_create(
-        [
-            ReceptionLogItem(log=log, position=i, content=text.strip())
-            for i, text in enumerate(items)
-            if text.strip()
-        ]
-    )
+    rows = [{"content": i} if isinstance(i, str) else i for i in items]
+    made = []
+    for position, row in enumerate(r for r in rows if (r.get("content") or "").strip()):
+        phone = (row.get("phone") or "").strip()
+        if phone and not re.fullmatch(PHONE_RE, phone):
+            raise ValidationFailed({"phone": [_("请输入11位手机号码。")]})
+        made.append(
+            ReceptionLogItem(
+                log=log,
+                position=position,
+                content=row["content"].strip()[:2000],
+                constituent_name=(row.get("name") or "").strip()[:50],
+                constituent_phone=phone,
+            )
+        )
+    ReceptionLogItem.objects.bulk_create(made)
     transaction.on_commit(lambda: _after_reception_log(log.pk))
     return log
 

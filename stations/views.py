@@ -29,11 +29,14 @@ from . import selectors, services
 from .cache import TIMEOUT as CACHE_TIMEOUT
 from .cache import public_key
 from .forms import (
+    ITEM_ROWS,
+    MAX_ITEMS,
     AppointmentAcceptForm,
     AppointmentDeclineForm,
     AppointmentForm,
     DelegateFilterForm,
     FinderForm,
+    ReceptionItemFormSet,
     ReceptionLogForm,
 )
 from .models import Appointment, Area, Delegate, ReceptionDay, ReceptionLog, Station
@@ -305,12 +308,25 @@ def workspace_duty(request):
 @delegate_required
 @require_http_methods(["GET", "POST"])
 def workspace_reception_log(request):
+    """Log a reception day: the day, then one row per opinion with the constituent's optional name and phone
+    ("more rows" re-shows the form with five more, keeping what was typed)."""
     delegate = request.user.delegate
     status = 200
     if request.method == "POST":
         form = ReceptionLogForm(request.POST, delegate=delegate)
-        if form.is_valid():
+        if request.POST.get("more"):
+            data = request.POST.copy()
+            total = _int_or(data.get("items-TOTAL_FORMS"), 0)
+            data["items-TOTAL_FORMS"] = str(min(total + ITEM_ROWS, MAX_ITEMS))
+            form = ReceptionLogForm(data, delegate=delegate)
+            form.errors.clear()  # nothing is checked yet: the delegate is still typing
+            items = ReceptionItemFormSet(data, prefix="items")
+            ctx = {"form": form, "items": items, "logs": _recent_logs(delegate), "adding": True}
+            return render(request, "workspace/reception_log.html", ctx)
+        items = ReceptionItemFormSet(request.POST, prefix="items")
+        if form.is_valid() and items.is_valid():
             data = form.cleaned_data
+            rows = items.items()
             day = (
                 ReceptionDay.objects.filter(station=data["station"], date=data["held_on"], cancelled=False)
                 .order_by("start_time")
@@ -323,7 +339,7 @@ def workspace_reception_log(request):
                     held_on=data["held_on"],
                     visitors=data["visitors"],
                     summary=data["summary"].strip(),
-                    items=data["items"],
+                    items=rows,
                     reception_day=day,
                     actor=request.user,
                 )
@@ -333,7 +349,7 @@ def workspace_reception_log(request):
                 messages.success(
                     request,
                     _("已登记%(date)s在%(station)s的接待，共%(n)s条意见。")
-                    % {"date": log.held_on.isoformat(), "station": log.station.name, "n": len(data["items"])},
+                    % {"date": log.held_on.isoformat(), "station": log.station.name, "n": len(rows)},
                 )
                 return redirect("workspace-reception-log")
         status = 400
@@ -342,13 +358,22 @@ def workspace_reception_log(request):
         if to_id(request.GET.get("station")):
             initial["station"] = to_id(request.GET["station"])
         form = ReceptionLogForm(initial=initial, delegate=delegate)
-    logs = (
+        items = ReceptionItemFormSet(prefix="items")
+    ctx = {"form": form, "items": items, "logs": _recent_logs(delegate)}
+    return render(request, "workspace/reception_log.html", ctx, status=status)
+
+
+def _int_or(value, default: int) -> int:
+    return int(value) if value and str(value).isdigit() and len(str(value)) < 6 else default
+
+
+def _recent_logs(delegate):
+    return (
         ReceptionLog.objects.filter(delegate=delegate)
         .select_related("station")
         .annotate(item_count=Count("items"))
         .order_by("-held_on", "-id")[:10]
     )
-    return render(request, "workspace/reception_log.html", {"form": form, "logs": logs}, status=status)
 
 
 def _appointments_page(request, *, status: int = 200, error: str = ""):

@@ -9,6 +9,9 @@ from django.conf import settings
 DEFAULTS = {
     # Accept or reject within this many working days of receipt.
     "TRIAGE_WORKDAYS": 3,
+    # Staff refer an accepted suggestion (or refer a reopened or supervised one again) within this many
+    # working days of acceptance (or of the rating that reopened it).
+    "REFER_WORKDAYS": 3,
     # A unit replies within this many working days of referral.
     "REPLY_WORKDAYS": 15,
     # A delegate's formal suggestion (channel `delegate`): 3 months, at most 6 (calendar months).
@@ -29,6 +32,9 @@ DEFAULTS = {
     # A suggestion's cells are those of its area's ancestor at this depth (3: the county in a tree that
     # starts at the province); areas deeper than that are counted live.
     "STATS_KEY_DEPTH": 3,
+    # Similar opinions are looked for under the suggestion's area's ancestor at this depth (3: its county),
+    # so opinions about one road filed under a village and under its township meet.
+    "SIMILAR_SCOPE_DEPTH": 3,
     # Limits on public input.
     "TITLE_MAX": 100,
     "CONTENT_MAX": 5000,

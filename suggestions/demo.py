@@ -96,6 +96,28 @@ TOPICS = [
         "{p}村里的财务收支和项目资金公示不及时，群众有疑问，希望按时公开。",
     ),
     (CAT.OTHER, "{p}网络信号差", "{p}手机信号和宽带网络覆盖差，网课和线上办事都受影响，希望加快建设基站。"),
+    # As people write them at a reception day or on the phone: street names, run-on phrases and colloquial
+    # words that jieba does not split into the words a searcher types (东街路灯不亮 is 东街/路/灯不亮).
+    (CAT.URBAN, "{p}东街路灯不亮", "东街路灯不亮已经一个月了，晚上黑灯瞎火，骑车的人好几次差点撞到人。"),
+    (CAT.URBAN, "{p}小区停水不通知", "小区三天两头停水，物业也不提前通知，老人孩子用水很不方便。"),
+    (CAT.URBAN, "{p}主干道路面塌陷", "镇上主干道路面塌陷了一个大坑，晚上看不清，已经有骑电动车的摔倒了。"),
+    (CAT.TRANSPORT, "{p}北新街停车难", "北新街停车难，车位被长期占用，晚上回家只能把车停到很远的地方。"),
+    (CAT.TRANSPORT, "{p}村道路面坑洼", "村道路面坑洼不平，雨天积水，摩托车都过不去，请修一修。"),
+    (CAT.TRANSPORT, "{p}校门口没有斑马线", "学校门口车多，没有斑马线和减速带，孩子上学放学过马路很危险。"),
+    (CAT.ENVIRONMENT, "{p}垃圾站臭气熏天", "菜市场旁边的垃圾站臭气熏天，垃圾桶天天满溢，苍蝇到处飞。"),
+    (CAT.ENVIRONMENT, "{p}自来水发黄", "这几天自来水发黄有异味，烧开了也不敢喝，希望查一下水质。"),
+    (CAT.HEALTH, "{p}村卫生室缺医少药", "村卫生室缺医少药，老人看个感冒都要跑到镇上去。"),
+    (
+        CAT.SOCIAL,
+        "{p}独居老人没人照顾",
+        "村里独居老人多，子女在外打工，生病了没人照顾，希望有人定期上门看看。",
+    ),
+    (
+        CAT.SAFETY,
+        "{p}楼道里给电动车充电",
+        "有人在楼道里私拉电线给电动车充电，整夜不拔，万一着火跑都跑不出去。",
+    ),
+    (CAT.AGRICULTURE, "{p}麦地浇不上水", "今年天旱，水渠漏水严重，地里浇不上水，麦子都快旱死了。"),
 ]
 RESULT_WEIGHTS = [(Reply.Result.SOLVED, 70), (Reply.Result.IN_PROGRESS, 20), (Reply.Result.CANNOT_SOLVE, 10)]
 RATING_WEIGHTS = [
@@ -405,17 +427,39 @@ def generate(
             s.round += 1
             rounds += 1
             if rounds > 2:
-                s.status = S.SUPERVISED
+                s.status, s.step_from = S.SUPERVISED, localdate(rated)
                 ev(K.SUPERVISED, rated)
                 break
-            s.status = S.REOPENED
+            s.status, s.step_from = S.REOPENED, localdate(rated)
             ev(K.REOPENED, rated, data={"round": s.round})
             triaged = rated
         if len(batch) >= batch_size:
+            _finish(batch, today, localdate)
             yield batch
             batch = Batch()
     if len(batch):
+        _finish(batch, today, localdate)
         yield batch
+
+
+def _finish(batch: Batch, today: dt.date, localdate) -> None:
+    """Each suggestion's current step, overdue flag and queue rank, as the services would have left them."""
+    for s in batch.suggestions:
+        if s.status == S.SUBMITTED:
+            s.step_from, s.step_due = localdate(s.created_at), s.triage_due
+        elif s.status == S.REFERRED:
+            s.step_from, s.step_due = localdate(s.referred_at), s.reply_due
+        elif s.status == S.REPLIED:
+            s.step_from, s.step_due = localdate(s.replied_at), s.rating_due
+        elif s.status in (S.ACCEPTED, S.REOPENED, S.SUPERVISED):
+            if s.status == S.ACCEPTED:
+                s.step_from = localdate(s.triaged_at)
+            s.step_due = _add_workdays_approx(s.step_from, 3)
+        else:
+            s.step_from = s.step_due = None
+        if s.status in Suggestion.STAFF_STEP_STATUSES and s.step_due < today:
+            s.is_overdue = True
+        s.queue_rank = s.rank()
 
 
 def save_batch(batch: Batch) -> None:

@@ -203,6 +203,15 @@ class QueueFilterForm(forms.Form):
     station = forms.TypedChoiceField(label=_("联络站"), required=False, coerce=int, empty_value=None)
     overdue = forms.BooleanField(label=_("只看超期"), required=False)
     key = forms.BooleanField(label=_("只看重点"), required=False)
+    ordering = forms.ChoiceField(
+        label=_("排序"),
+        required=False,
+        choices=[
+            ("", _("需要办理的在前")),
+            ("created_at", _("提交时间从早到晚")),
+            ("-created_at", _("提交时间从晚到早")),
+        ],
+    )
 
     def __init__(self, *args, root_path: str = "", **kwargs):
         from stations.models import Station

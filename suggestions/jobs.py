@@ -13,9 +13,22 @@ from liaison.workdays import add_workdays
 from stations.models import HandlingUnit, ReceptionLogItem
 
 from .conf import conf
-from .models import Referral, Suggestion
+from .models import STAFF_STEP_STATUSES as S_STAFF
+from .models import QueueRank, Referral, Suggestion
 from .selectors import handling_staff
-from .services._common import K, S, _event, _lock, _lock_referral, _notify_staff, _today, _unit_recipients
+from .services._common import (
+    K,
+    S,
+    _end_open_referrals,
+    _event,
+    _lock,
+    _lock_referral,
+    _notify_staff,
+    _save,
+    _step,
+    _today,
+    _unit_recipients,
+)
 from .services.intake import suggestions_from_reception_log
 from .services.ratings import _request_rating
 
@@ -32,8 +45,10 @@ def suggestion_close_expired(*, today: dt.date | None = None) -> int:
                 continue
             now = timezone.now()
             s.status, s.closed_at = S.CLOSED, now
-            s.save(update_fields=["status", "closed_at", "updated_at"])
+            _step(s, None, None)
+            _save(s, "status", "closed_at")
             _event(s, K.CLOSED, data={"expired": True}, at=now)
+            _end_open_referrals(s, why=_("意见建议已办结"), at=now)
             closed += 1
     return closed
 
@@ -83,7 +98,7 @@ def referrals_overdue_mark(*, today: dt.date | None = None) -> int:
             ref.save(update_fields=["overdue_at", "updated_at"])
             if ref.role == Referral.Role.LEAD and s.status == S.REFERRED:
                 s.is_overdue = True
-                s.save(update_fields=["is_overdue", "updated_at"])
+                _save(s)
             _event(
                 s,
                 K.OVERDUE,
@@ -112,29 +127,46 @@ def referrals_overdue_mark(*, today: dt.date | None = None) -> int:
     return marked
 
 
-def triage_overdue_warn(*, today: dt.date | None = None) -> int:
-    """Warn the staff once about each suggestion left untriaged past its triage deadline."""
+def staff_steps_overdue_mark(*, today: dt.date | None = None) -> int:
+    """Flag every suggestion whose staff step is past its deadline — awaiting triage (submitted) or referral
+    (accepted, reopened by a rating, under 督办) — and warn the handling staff, once per deadline. Returns the
+    number of notices written."""
     today = today or _today()
-    qs = (
-        Suggestion.objects.filter(status=S.SUBMITTED, triage_due__lt=today)
-        .select_related("area")
-        .order_by("pk")
+    # The queue's partial index (queue_rank, step_due) finds them: rank STAFF is a staff step not yet flagged.
+    ids = list(
+        Suggestion.objects.filter(
+            status__in=Suggestion.OPEN_STATUSES, queue_rank=QueueRank.STAFF, step_due__lt=today
+        ).values_list("pk", flat=True)
     )
     sent = 0
-    for s in qs.iterator(chunk_size=500):
+    for pk in ids:
         with transaction.atomic():
-            n = _notify_staff(
+            s = _lock(pk)
+            if s.status not in S_STAFF or s.is_overdue or s.step_due is None or s.step_due >= today:
+                continue
+            s.is_overdue = True
+            _save(s)
+            due = s.step_due.isoformat()
+            triage = s.status == S.SUBMITTED
+            _event(s, K.TRIAGE_OVERDUE if triage else K.REFER_OVERDUE, public=False, data={"due": due})
+            sent += _notify_staff(
                 s,
                 handling_staff(s.area),
-                kind="triage_overdue",
-                key=f"triage-overdue:{s.pk}:{s.triage_due.isoformat()}",
-                subject=_("超期未受理（期限 %(due)s）：%(title)s")
-                % {"due": s.triage_due.isoformat(), "title": s.title[:40]},
+                kind="triage_overdue" if triage else "refer_overdue",
+                key=f"{'triage' if triage else 'refer'}-overdue:{s.pk}:{due}",
+                subject=(
+                    _("超期未受理（期限 %(due)s）：%(title)s")
+                    if triage
+                    else _("超期未交办（期限 %(due)s）：%(title)s")
+                )
+                % {"due": due, "title": s.title[:40]},
             )
-            if n:
-                _event(s, K.TRIAGE_OVERDUE, public=False, data={"due": s.triage_due.isoformat()})
-            sent += n
     return sent
+
+
+def triage_overdue_warn(*, today: dt.date | None = None) -> int:
+    """The daily catch-up of staff_steps_overdue_mark (which the hourly job runs)."""
+    return staff_steps_overdue_mark(today=today)
 
 
 def rating_requests_sweep() -> int:
@@ -171,6 +203,6 @@ def daily_sweep(*, today: dt.date | None = None) -> dict[str, int]:
         "rating_requests": rating_requests_sweep(),
         "reminders": referral_reminders_send(today=today),
         "overdue": referrals_overdue_mark(today=today),
-        "triage_overdue": triage_overdue_warn(today=today),
+        "staff_steps_overdue": staff_steps_overdue_mark(today=today),
         "closed_expired": suggestion_close_expired(today=today),
     }

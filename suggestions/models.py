@@ -28,6 +28,28 @@ def normalise_code(raw: str) -> str:
 
 
 OPEN_STATUSES = ("submitted", "accepted", "referred", "replied", "reopened", "supervised")
+# Open states in which the next step is the staff's: triage (accept or reject) or referral (交办, 改派).
+STAFF_STEP_STATUSES = ("submitted", "accepted", "reopened", "supervised")
+
+
+class QueueRank(models.IntegerChoices):
+    """Who must act next, as the staff queue sorts (what needs action first); stored, so an index serves it."""
+
+    OVERDUE = 0, _("超期")
+    STAFF = 1, _("待分办")
+    UNIT = 2, _("待答复")
+    CONSTITUENT = 3, _("待评价")
+    DONE = 9, _("已结束")
+
+
+def queue_rank(status: str, is_overdue: bool) -> int:
+    if status not in OPEN_STATUSES:
+        return QueueRank.DONE
+    if is_overdue:
+        return QueueRank.OVERDUE
+    if status in STAFF_STEP_STATUSES:
+        return QueueRank.STAFF
+    return QueueRank.UNIT if status == "referred" else QueueRank.CONSTITUENT
 
 
 class Suggestion(models.Model):
@@ -67,6 +89,7 @@ class Suggestion(models.Model):
     OPEN_STATUSES = OPEN_STATUSES
     # States from which staff may refer (again): after triage, after an unsatisfied rating, under 督办.
     REFERABLE_STATUSES = ("accepted", "reopened", "supervised")
+    STAFF_STEP_STATUSES = STAFF_STEP_STATUSES
 
     # Unique through Meta.constraints, not unique=True: on PostgreSQL that would add a second,
     # varchar_pattern_ops index for LIKE lookups that nothing makes.
@@ -137,6 +160,12 @@ class Suggestion(models.Model):
     triage_due = models.DateField(_("受理期限"))
     reply_due = models.DateField(_("答复期限"), null=True, blank=True)
     rating_due = models.DateField(_("评价期限"), null=True, blank=True)
+    # The current step of an open suggestion, whatever its status: when it began and when it is due (triage,
+    # referral, the units' reply, the rating), for the 三色督办 lights and the overdue flag; and who acts next
+    # (queue_rank), for the staff queue's order. Written by the services at every transition; None when done.
+    step_from = models.DateField(_("本环节开始"), null=True, blank=True)
+    step_due = models.DateField(_("本环节期限"), null=True, blank=True)
+    queue_rank = models.PositiveSmallIntegerField(choices=QueueRank.choices, default=QueueRank.STAFF)
 
     # Facts the statistics count on one table (no joins, no per-row Python).
     triaged_at = models.DateTimeField(null=True, blank=True)
@@ -185,6 +214,13 @@ class Suggestion(models.Model):
                 condition=Q(status__in=OPEN_STATUSES),
                 name="sugg_open_created_area",
             ),
+            # The staff queue's default order (what needs action first) and the overdue sweep of staff steps.
+            models.Index(
+                fields=["queue_rank", "step_due", "id"],
+                include=["area_id"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="sugg_open_rank_due",
+            ),
             models.Index(fields=["status", "rating_due"], name="sugg_status_rating_due"),
             models.Index(fields=["status", "triage_due"], name="sugg_status_triage_due"),
             models.Index(fields=["raised_by_delegate", "created_at"], name="sugg_raisedby_created"),
@@ -199,6 +235,22 @@ class Suggestion(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    def rank(self) -> int:
+        return queue_rank(self.status, self.is_overdue)
+
+    @property
+    def step_label(self) -> str:
+        """What the current step's deadline is called (the queue and detail pages)."""
+        if self.status == "submitted":
+            return _("受理期限")
+        if self.status in self.REFERABLE_STATUSES:
+            return _("交办期限")
+        if self.status == "referred":
+            return _("答复期限")
+        if self.status == "replied":
+            return _("评价期限")
+        return ""
 
 
 def _photo_path(instance, filename: str) -> str:
@@ -236,10 +288,15 @@ class Referral(models.Model):
         PENDING = "pending", _("待签收")
         ACCEPTED = "accepted", _("办理中")
         REPLIED = "replied", _("已答复")
+        # 退单: the unit asked to return it; staff accept (→ returned) or refuse (→ back to the unit).
+        RETURN_REQUESTED = "return_requested", _("申请退回")
         RETURNED = "returned", _("已退回")
         CANCELLED = "cancelled", _("已撤销")
 
-    OPEN_STATUSES = ("pending", "accepted")
+    # Still with the unit: it may be reminded, flagged overdue, and is ended when the suggestion moves on.
+    OPEN_STATUSES = ("pending", "accepted", "return_requested")
+    # The unit may act on it (sign, reply, ask for an extension or to return it).
+    ACTIONABLE_STATUSES = ("pending", "accepted")
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="referrals")
     # The suggestion's area (which never changes), copied so that the statistics scope referrals to an area
@@ -254,7 +311,7 @@ class Referral(models.Model):
         verbose_name=_("承办单位"),
     )
     role = models.CharField(_("角色"), max_length=10, choices=Role.choices)
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
     round = models.PositiveSmallIntegerField(_("轮次"), default=1)
     due = models.DateField(_("答复期限"))
     original_due = models.DateField(_("原定期限"))
@@ -265,7 +322,10 @@ class Referral(models.Model):
     # The reply's result class, copied here so that the statistics count referrals without joining replies.
     reply_result = models.CharField(max_length=14, blank=True)
     return_reason = models.CharField(_("退回理由"), max_length=500, blank=True)
+    return_requested_at = models.DateTimeField(_("申请退回时间"), null=True, blank=True)
     return_reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Why staff refused the return: the unit reads it and keeps the referral.
+    return_refusal = models.CharField(_("不同意退回的理由"), max_length=500, blank=True)
     overdue_at = models.DateTimeField(null=True, blank=True)
     referred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -283,12 +343,12 @@ class Referral(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["suggestion", "unit", "round"],
-                condition=Q(status__in=["pending", "accepted"]),
+                condition=Q(status__in=["pending", "accepted", "return_requested"]),
                 name="referral_one_live_per_unit_round",
             ),
             models.UniqueConstraint(
                 fields=["suggestion", "round"],
-                condition=Q(role="lead", status__in=["pending", "accepted", "replied"]),
+                condition=Q(role="lead", status__in=["pending", "accepted", "return_requested", "replied"]),
                 name="referral_one_live_lead_per_round",
             ),
         ]
@@ -296,6 +356,12 @@ class Referral(models.Model):
             models.Index(fields=["unit", "status", "due"], name="ref_unit_status_due"),
             models.Index(fields=["status", "due"], name="ref_status_due"),
             models.Index(fields=["suggestion", "round"], name="ref_suggestion_round"),
+            # Returns waiting for the staff's review.
+            models.Index(
+                fields=["return_requested_at", "id"],
+                condition=Q(status="return_requested"),
+                name="ref_return_requested",
+            ),
             models.Index(fields=["created_at"], name="ref_created"),
             models.Index(fields=["updated_at"], name="ref_updated"),
         ]
@@ -401,8 +467,11 @@ class SuggestionEvent(models.Model):
         MERGED = "merged", _("合并")
         REFERRED = "referred", _("转办")
         REFERRAL_ACCEPTED = "referral_accepted", _("签收")
+        RETURN_REQUESTED = "return_requested", _("申请退回")
         REFERRAL_RETURNED = "referral_returned", _("退回")
+        RETURN_REFUSED = "return_refused", _("不同意退回")
         RETURN_REVIEWED = "return_reviewed", _("审核退回")
+        REFERRAL_ENDED = "referral_ended", _("转办件终止")
         REPLIED = "replied", _("答复")
         RATING_REQUESTED = "rating_requested", _("邀请评价")
         RATED = "rated", _("评价")
@@ -411,6 +480,7 @@ class SuggestionEvent(models.Model):
         CLOSED = "closed", _("办结")
         OVERDUE = "overdue", _("超期")
         TRIAGE_OVERDUE = "triage_overdue", _("受理超期")
+        REFER_OVERDUE = "refer_overdue", _("交办超期")
         EXTENSION_REQUESTED = "extension_requested", _("申请延期")
         EXTENSION_GRANTED = "extension_granted", _("同意延期")
         EXTENSION_REFUSED = "extension_refused", _("不同意延期")

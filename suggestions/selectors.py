@@ -77,10 +77,13 @@ class QueueFilters:
     key: bool | None = None
     q: str = ""
     open_only: bool = False
-    ordering: str = "created_at"
+    ordering: str = ""  # "": what needs action first when only open ones are listed, else oldest first
 
 
 ORDERINGS = {
+    # What needs action first: overdue, then waiting for the staff (triage, referral), for the units, for the
+    # constituent's rating; within each, the nearest deadline first (index sugg_open_rank_due).
+    "priority": ("queue_rank", "step_due", "id"),
     "created_at": ("created_at", "id"),
     "-created_at": ("-created_at", "-id"),
     "reply_due": ("reply_due", "id"),
@@ -88,8 +91,16 @@ ORDERINGS = {
 }
 
 
+def queue_ordering(f: QueueFilters) -> str:
+    if f.ordering in ORDERINGS:
+        return f.ordering
+    open_view = f.open_only and not f.status or f.status in Suggestion.OPEN_STATUSES
+    return "priority" if open_view else "created_at"
+
+
 def staff_queue(user, f: QueueFilters) -> QuerySet[Suggestion]:
-    """The staff work queue, oldest first. One query for the page (area and station joined) plus a count."""
+    """The staff work queue: open ones with what needs action first, others oldest first (queue_ordering).
+    One query for the page (area and station joined) plus a count."""
     qs = suggestions_for_staff(user).select_related("area", "station")
     if f.status:
         qs = qs.filter(status=f.status)
@@ -113,7 +124,7 @@ def staff_queue(user, f: QueueFilters) -> QuerySet[Suggestion]:
             qs = qs.filter(Q(tracking_code=code))
         else:
             qs = search.filter_text(qs, f.q)
-    return qs.order_by(*ORDERINGS.get(f.ordering, ORDERINGS["created_at"]))
+    return qs.order_by(*ORDERINGS[queue_ordering(f)])
 
 
 def staff_queue_count(user, f: QueueFilters) -> int | None:
@@ -141,11 +152,12 @@ def unit_queue(user, *, status: str = "", open_only: bool = True) -> QuerySet[Re
 
 
 def returned_referrals(user) -> QuerySet[Referral]:
+    """Returns (退单) waiting for the staff's review, oldest request first (index ref_return_requested)."""
     return (
         referrals_for(user)
-        .filter(status=Referral.Status.RETURNED, return_reviewed_at=None)
+        .filter(status=Referral.Status.RETURN_REQUESTED)
         .select_related("suggestion", "unit")
-        .order_by("id")
+        .order_by("return_requested_at", "id")
     )
 
 
@@ -224,17 +236,44 @@ def tracking(code: str) -> Suggestion | None:
     )
 
 
-def similar_open(s: Suggestion, *, limit: int = 5, candidates: int = 200) -> list[tuple[Suggestion, float]]:
-    """The most similar open suggestions in the same area.
+def similar_scope_path(area: Area) -> str:
+    """The path whose subtree similar opinions are looked for in: the area's ancestor at SIMILAR_SCOPE_DEPTH
+    (its county), or the area itself when it lies higher."""
+    codes = [c for c in area.path.split("/") if c]
+    return "".join(f"{c}/" for c in codes[: conf.SIMILAR_SCOPE_DEPTH])
 
-    Candidates: those sharing any of the text's keywords (GIN-indexed on PostgreSQL) plus the area's most
-    recent open ones (a paraphrase may share no keyword); two queries. Ranked in Python by the idf-weighted
-    cosine of their token-and-character sets (search.similarity) — at most a few hundred short texts.
+
+def _shared_depth(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a.split("/"), b.split("/"), strict=False):
+        if x != y or not x:
+            break
+        n += 1
+    return n
+
+
+def similar_open(
+    s: Suggestion, *, user=None, limit: int = 5, candidates: int = 200
+) -> list[tuple[Suggestion, float]]:
+    """The most similar open suggestions in the county subtree of the suggestion's area (similar_scope_path),
+    within what `user` may see when given: two opinions about one road, one filed under a village and one
+    under its township, meet.
+
+    Candidates: those sharing any of the text's keywords (GIN-indexed on PostgreSQL) plus the subtree's most
+    recent open ones (a paraphrase may share no keyword); two queries, the area joined. Ranked in Python by
+    the idf-weighted cosine of their term sets (search.similarity) — at most a few hundred short texts — and,
+    among equals, nearer areas first, then older first.
     """
+    area = s.area
+    base = Suggestion.objects.filter(
+        area__path__startswith=similar_scope_path(area), status__in=Suggestion.OPEN_STATUSES
+    )
+    if user is not None:
+        base = base & suggestions_for_staff(user)
     base = (
-        Suggestion.objects.filter(area_id=s.area_id, status__in=Suggestion.OPEN_STATUSES)
-        .exclude(pk=s.pk)
-        .only("id", "tracking_code", "title", "content", "status", "created_at", "search_text")
+        base.exclude(pk=s.pk)
+        .select_related("area")
+        .only("id", "tracking_code", "title", "content", "status", "created_at", "search_text", "area__path")
     )
     words = search.keywords(f"{s.title}\n{s.content}")
     pool = (
@@ -250,13 +289,15 @@ def similar_open(s: Suggestion, *, limit: int = 5, candidates: int = 200) -> lis
         for c in pool.values()
     ]
     scored = [x for x in scored if x[1] > 0]
-    scored.sort(key=lambda x: (-x[1], x[0].created_at))
+    scored.sort(key=lambda x: (-round(x[1], 6), -_shared_depth(area.path, x[0].area.path), x[0].created_at))
     return scored[:limit]
 
 
 # --- 三色督办 ----------------------------------------------------------------------------------------------
 class Lights:
-    """Green / yellow / red by the share of the working-day deadline used, for a page of suggestions.
+    """Green / yellow / red by the share of the current step's working-day deadline used, for a page of
+    suggestions. Every open status has a step (Suggestion.step_from / step_due): triage, referral, the units'
+    reply, the constituent's rating; closed ones have no light.
 
     Working days are counted by liaison.workdays, whose admin overrides are the process's copy: a page
     costs no query for them whatever its size.
@@ -267,11 +308,9 @@ class Lights:
 
     @staticmethod
     def _span(s) -> tuple[dt.date, dt.date] | None:
-        if s.status == S.SUBMITTED:
-            return timezone.localdate(s.created_at), s.triage_due
-        if s.status == S.REFERRED and s.reply_due and s.referred_at:
-            return timezone.localdate(s.referred_at), s.reply_due
-        return None
+        if s.status not in Suggestion.OPEN_STATUSES or not s.step_due:
+            return None
+        return (s.step_from or s.step_due), s.step_due
 
     def share(self, s) -> float | None:
         span = self._span(s)
@@ -287,9 +326,7 @@ class Lights:
         share = self.share(s)
         if share is None:
             return ""
-        if share >= 1.0 and self.today > self._span(s)[1]:
-            return "red"
-        if share >= conf.RED_AT:
+        if share >= conf.RED_AT or s.is_overdue:
             return "red"
         if share >= conf.YELLOW_AT:
             return "yellow"

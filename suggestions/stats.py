@@ -320,13 +320,19 @@ def _present(area: Area, period: Period, parts: Parts) -> dict:
     }
 
 
+def month_start(day: dt.date) -> dt.datetime:
+    """The first moment (Asia/Shanghai) of the month of `day`."""
+    return _local_midnight(day.replace(day=1))
+
+
 def received_count(area: Area) -> int | None:
     """How many suggestions the area's subtree has ever received, exactly, without counting them all.
 
     A suggestion's month and area never change once it is made and suggestions are never deleted, so the
     cells of the months before last are final once a fold has run after that month ended (plus the margin
-    for transactions open then); the rest is counted live. Suggestions are always made with today's date,
-    so only an import of older ones (which runs `rebuild_stats`) adds to a final month. None when the cells
+    for transactions open then); the rest is counted live. Suggestions are made with today's date, except
+    reception-log opinions, which carry their reception day and fold the cells as soon as they commit
+    (services.intake), and imports of older ones (which run `rebuild_stats`). None when the cells
     cannot say: an area below key depth, or no fold since last month began. Three queries.
     """
     if not uses_cells(area):

@@ -13,10 +13,11 @@ def remind_referrals() -> int:
 
 @shared_task
 def mark_overdue() -> int:
-    """Flag referrals past their due date and warn the staff."""
-    from .jobs import referrals_overdue_mark
+    """Flag referrals past their due date, and suggestions whose staff step (triage, referral) is, and warn
+    the staff."""
+    from .jobs import referrals_overdue_mark, staff_steps_overdue_mark
 
-    return referrals_overdue_mark()
+    return referrals_overdue_mark() + staff_steps_overdue_mark()
 
 
 @shared_task

@@ -21,6 +21,7 @@ from stations.models import Area, Delegate, Station
 from stations.qr import qr_svg
 
 from . import exports, selectors, stats
+from .conf import conf
 from .forms import (
     DecisionForm,
     DelegateSuggestionForm,
@@ -48,7 +49,8 @@ from .services.referrals import (
     referral_accept,
     referral_reply,
     referral_return,
-    referral_return_review,
+    referral_return_accept,
+    referral_return_refuse,
     suggestion_refer,
 )
 from .services.triage import (
@@ -199,10 +201,22 @@ def track(request, code: str):
 
 
 # --- staff: queue, triage, referral ------------------------------------------------------------------------
+def light_legend() -> list[tuple[str, str]]:
+    """What the 三色督办 colours mean, with this deployment's thresholds."""
+    yellow, red = round(conf.YELLOW_AT * 100), round(conf.RED_AT * 100)
+    return [
+        ("green", _("绿：本环节期限已用不到 %(n)s%%") % {"n": yellow}),
+        ("yellow", _("黄：已用 %(a)s%%–%(b)s%%，临近期限") % {"a": yellow, "b": red}),
+        ("red", _("红：已用 %(n)s%% 以上或已超期") % {"n": red}),
+    ]
+
+
 @staff_required
 def staff_queue(request):
-    """Oldest first. Queries: the filter form's area and station choices, count, the page (area and station
-    joined), the calendar overrides (lights)."""
+    """Open ones with what needs action first (overdue, then waiting for the staff's triage or referral, then
+    for the units, then for ratings; nearest deadline first within each), others oldest first. Queries: the
+    filter form's area and station choices, count, the page (area and station joined); the lights' calendar
+    is the process's copy."""
     form = QueueFilterForm(request.GET or None, root_path=request.user.area_path or "")
     f = selectors.QueueFilters(open_only=True)
     if form.is_valid():
@@ -215,6 +229,7 @@ def staff_queue(request):
         f.area = d.get("area")
         f.overdue = True if d.get("overdue") else None
         f.key = True if d.get("key") else None
+        f.ordering = d.get("ordering") or ""
     qs = selectors.staff_queue(request.user, f)
     count = selectors.staff_queue_count(request.user, f)  # "全部" with no other filter: from the cells
     page = KnownCountPaginator(qs, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
@@ -224,7 +239,14 @@ def staff_queue(request):
     return render(
         request,
         "suggestions/staff_queue.html",
-        {"form": form, "page_obj": page, "items": items, "query": query.urlencode()},
+        {
+            "form": form,
+            "page_obj": page,
+            "items": items,
+            "query": query.urlencode(),
+            "ordering": selectors.queue_ordering(f),
+            "legend": light_legend(),
+        },
     )
 
 
@@ -241,7 +263,8 @@ def staff_detail(request, pk: int):
     referrals = list(s.referrals.all())
     for r in referrals:
         r.the_reply = next((x for x in replies if x.referral_id == r.pk), None)
-    similar = selectors.similar_open(s) if s.status in ("submitted", "accepted") else []
+    returns = [r for r in referrals if r.status == Referral.Status.RETURN_REQUESTED]
+    similar = selectors.similar_open(s, user=request.user) if s.status in ("submitted", "accepted") else []
     return render(
         request,
         "suggestions/staff_detail.html",
@@ -249,6 +272,8 @@ def staff_detail(request, pk: int):
             "s": s,
             "contact": masked_contact(s),
             "referrals": referrals,
+            "returns": returns,
+            "return_form": ReasonForm(),
             "events": list(s.events.all()),
             "public_events": {e.pk for e in s.events.all() if e.public},
             "similar": similar,
@@ -304,6 +329,9 @@ def staff_action(request, pk: int, action: str):
             else:
                 suggestion_merge(suggestion_id=s.pk, into_id=original.pk, actor=user)
                 messages.success(request, _("已合并。"))
+        elif action in ("return-accept", "return-refuse"):
+            ref = get_object_or_404(s.referrals.all(), pk=posted_id(request.POST, "referral"))
+            _review_return(request, ref, action.removeprefix("return-"))
         elif action == "refer":
             form = ReferForm(request.POST, units=selectors.units_for_staff(user))
             if not form.is_valid():
@@ -356,18 +384,33 @@ def staff_new(request):
     return render(request, "suggestions/staff_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _review_return(request, ref: Referral, decision: str) -> None:
+    """Accept or refuse (with the posted reason) a unit's return; the outcome as a message."""
+    try:
+        if decision == "accept":
+            referral_return_accept(referral_id=ref.pk, actor=request.user)
+            messages.success(request, _("已同意退回。"))
+        elif decision == "refuse":
+            form = ReasonForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("请填写不同意退回的理由。"))
+                return
+            referral_return_refuse(referral_id=ref.pk, reason=form.cleaned_data["reason"], actor=request.user)
+            messages.success(request, _("已不同意退回，转办件仍由该单位办理。"))
+    except DomainError as exc:
+        show_domain_error(request, exc)
+
+
 @staff_required
 def staff_returned(request):
-    """Returned referrals (退单) waiting for review: re-refer (改派) from the suggestion, or acknowledge."""
+    """Returns (退单) waiting for review, oldest request first: accept (the lead unit's goes back to triage)
+    or refuse with a reason (the unit keeps it)."""
     if request.method == "POST":
         ref = get_object_or_404(selectors.referrals_for(request.user), pk=posted_id(request.POST, "referral"))
-        try:
-            referral_return_review(referral_id=ref.pk, actor=request.user)
-        except DomainError as exc:
-            show_domain_error(request, exc)
+        _review_return(request, ref, request.POST.get("decision", ""))
         return redirect("suggestions-returned")
     page = Paginator(selectors.returned_referrals(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "suggestions/staff_returned.html", {"page_obj": page})
+    return render(request, "suggestions/staff_returned.html", {"page_obj": page, "form": ReasonForm()})
 
 
 @staff_required
@@ -477,8 +520,8 @@ def unit_detail(request, pk: int):
                     referral_return(
                         referral_id=ref.pk, reason=form.cleaned_data["reason"], actor=request.user
                     )
-                    messages.success(request, _("已退回。"))
-                    return redirect("suggestions-unit-queue")
+                    messages.success(request, _("已申请退回，请等待工作人员审核。"))
+                    return redirect("suggestions-unit-detail", pk=ref.pk)
             elif action == "extension":
                 forms["extension"] = form = ExtensionForm(request.POST)
                 if form.is_valid():
@@ -504,6 +547,8 @@ def unit_detail(request, pk: int):
             "reply": getattr(ref, "reply", None) if ref.status == Referral.Status.REPLIED else None,
             "forms": forms,
             "is_open": ref.status in Referral.OPEN_STATUSES,
+            # While its return waits for review the unit can only wait.
+            "can_act": ref.status in Referral.ACTIONABLE_STATUSES,
         },
     )
 

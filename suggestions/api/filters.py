@@ -4,6 +4,16 @@ from stations.api.filters import Q_MAX, AreaCodeFilter, StrictFilterSet
 
 from .. import search
 from ..models import Referral, Suggestion, normalise_code
+from ..selectors import ORDERINGS
+
+
+class PriorityOrderingFilter(django_filters.OrderingFilter):
+    """`ordering=priority`: what needs action first, as the staff queue page lists it (selectors.ORDERINGS)."""
+
+    def filter(self, qs, value):
+        if value and "priority" in value:
+            return qs.order_by(*ORDERINGS["priority"])
+        return super().filter(qs, value)
 
 
 class SuggestionFilter(StrictFilterSet):
@@ -18,8 +28,8 @@ class SuggestionFilter(StrictFilterSet):
     key = django_filters.BooleanFilter(field_name="is_key")
     open = django_filters.BooleanFilter(method="filter_open", label="only open ones")
     q = django_filters.CharFilter(method="filter_q", max_length=Q_MAX)
-    ordering = django_filters.OrderingFilter(
-        fields=(("created_at", "created_at"), ("reply_due", "reply_due"))
+    ordering = PriorityOrderingFilter(
+        fields=(("created_at", "created_at"), ("reply_due", "reply_due"), ("queue_rank", "priority"))
     )
 
     class Meta:

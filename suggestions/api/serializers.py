@@ -223,6 +223,7 @@ class SuggestionListSerializer(serializers.ModelSerializer):
             "triage_due",
             "reply_due",
             "rating_due",
+            "step_due",
             "light",
             "contact",
         ]
@@ -275,6 +276,8 @@ class ReferralSerializer(serializers.ModelSerializer):
             "created_at",
             "replied_at",
             "return_reason",
+            "return_requested_at",
+            "return_refusal",
             "is_overdue",
         ]
 
@@ -298,6 +301,7 @@ class ReferralInSuggestionSerializer(serializers.ModelSerializer):
             "due",
             "created_at",
             "return_reason",
+            "return_refusal",
             "reply",
         ]
 

@@ -23,6 +23,16 @@ urlpatterns = [
     path("referrals/<int:pk>/reply/", views.ReferralReplyView.as_view(), name="api-referral-reply"),
     path("referrals/<int:pk>/return/", views.ReferralReturnView.as_view(), name="api-referral-return"),
     path(
+        "referrals/<int:pk>/return/accept/",
+        views.ReferralReturnAcceptView.as_view(),
+        name="api-referral-return-accept",
+    ),
+    path(
+        "referrals/<int:pk>/return/refuse/",
+        views.ReferralReturnRefuseView.as_view(),
+        name="api-referral-return-refuse",
+    ),
+    path(
         "referrals/<int:pk>/extension/", views.ReferralExtensionView.as_view(), name="api-referral-extension"
     ),
     path("referrals/<int:pk>/review/", views.ReferralReviewView.as_view(), name="api-referral-review"),

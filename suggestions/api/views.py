@@ -30,6 +30,8 @@ from ..services.referrals import (
     referral_accept,
     referral_reply,
     referral_return,
+    referral_return_accept,
+    referral_return_refuse,
     referral_return_review,
     suggestion_refer,
 )
@@ -250,11 +252,12 @@ class SuggestionReferView(_StaffSuggestionView):
 
 
 class SuggestionSimilarView(_StaffSuggestionView):
-    """The five most similar open suggestions in the same area (jieba tokens)."""
+    """The five most similar open suggestions in the county subtree of the suggestion's area, among those
+    the caller may see."""
 
     @extend_schema(responses=s_.SimilarSerializer(many=True))
     def get(self, request, pk):
-        s = get_object_or_404(selectors.suggestions_for_staff(request.user), pk=pk)
+        s = get_object_or_404(selectors.suggestions_for_staff(request.user).select_related("area"), pk=pk)
         rows = [
             {
                 "id": c.pk,
@@ -264,7 +267,7 @@ class SuggestionSimilarView(_StaffSuggestionView):
                 "created_at": c.created_at,
                 "score": round(score, 3),
             }
-            for c, score in selectors.similar_open(s)
+            for c, score in selectors.similar_open(s, user=request.user)
         ]
         return Response(s_.SimilarSerializer(rows, many=True).data)
 
@@ -384,6 +387,8 @@ class ReferralReplyView(_UnitReferralView):
 
 
 class ReferralReturnView(_UnitReferralView):
+    """The unit asks to return the referral (退单); staff review it (`return/accept/`, `return/refuse/`)."""
+
     @extend_schema(request=s_.ReasonSerializer, responses=s_.StatusSerializer)
     def post(self, request, pk):
         ref = self.get_referral(request, pk)
@@ -404,7 +409,7 @@ class ReferralExtensionView(_UnitReferralView):
 
 
 class ReferralReviewView(APIView):
-    """Staff acknowledge a returned referral without re-referring."""
+    """Staff acknowledge a return: one waiting for review is accepted (as `return/accept/`)."""
 
     permission_classes = [IsAreaStaff]
 
@@ -412,6 +417,35 @@ class ReferralReviewView(APIView):
     def post(self, request, pk):
         ref = get_object_or_404(selectors.referrals_for(request.user).only("id"), pk=pk)
         ref = referral_return_review(referral_id=ref.pk, actor=request.user)
+        return Response({"status": ref.status})
+
+
+class ReferralReturnAcceptView(APIView):
+    """Staff accept a unit's return: the lead unit's sends the suggestion back to triage, an assisting unit's
+    just ends that referral."""
+
+    permission_classes = [IsAreaStaff]
+
+    @extend_schema(request=None, responses=s_.StatusSerializer)
+    def post(self, request, pk):
+        ref = get_object_or_404(selectors.referrals_for(request.user).only("id"), pk=pk)
+        ref = referral_return_accept(referral_id=ref.pk, actor=request.user)
+        return Response({"status": ref.status})
+
+
+class ReferralReturnRefuseView(APIView):
+    """Staff refuse a unit's return with a reason: the referral stays with the unit, which is told why."""
+
+    permission_classes = [IsAreaStaff]
+
+    @extend_schema(request=s_.ReasonSerializer, responses=s_.StatusSerializer)
+    def post(self, request, pk):
+        ref = get_object_or_404(selectors.referrals_for(request.user).only("id"), pk=pk)
+        ser = s_.ReasonSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        ref = referral_return_refuse(
+            referral_id=ref.pk, reason=ser.validated_data["reason"], actor=request.user
+        )
         return Response({"status": ref.status})
 
 

@@ -1,5 +1,6 @@
 """Intake on every channel: the web form, delegates, staff entry and the opinions of reception logs."""
 
+import datetime as dt
 from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
@@ -12,11 +13,14 @@ from liaison.notifications.services import Recipient, notify
 from liaison.workdays import add_workdays
 from stations.models import Area, Delegate, ReceptionLog, ReceptionLogItem, Station
 
-from .. import search
+from .. import search, stats
 from ..conf import conf
-from ..models import Suggestion, SuggestionPhoto, new_tracking_code
+from ..models import QueueRank, Suggestion, SuggestionPhoto, new_tracking_code
 from ..photos import CheckedPhoto, check_photos
 from ._common import K, _event, _text
+
+# The time of day reception-log opinions carry when their reception day has no timetable.
+RECEPTION_TIME = dt.time(9, 0)
 
 
 def _resolve_area(
@@ -81,8 +85,13 @@ def suggestion_submit(
     photos: Sequence = (),
     actor=None,
     reception_item: ReceptionLogItem | None = None,
+    raised_at: dt.datetime | None = None,
 ) -> Suggestion:
-    """Intake on every channel. Photos may be uploaded files (checked here) or already checked ones."""
+    """Intake on every channel. Photos may be uploaded files (checked here) or already checked ones.
+
+    `raised_at`: when the constituent raised it, if earlier than now (a reception day logged afterwards); the
+    suggestion carries that time, while the staff's triage deadline counts from today, when they receive it.
+    """
     title = _text(title, field="title", label=_("标题"), max_length=conf.TITLE_MAX)
     content = _text(content, field="content", label=_("内容"), max_length=conf.CONTENT_MAX)
     if channel not in Suggestion.Channel.values:
@@ -96,6 +105,9 @@ def suggestion_submit(
         checked = check_photos(photos)
     resolved = _resolve_area(area, station, delegate, raised_by_delegate)
     now = timezone.now()
+    today = timezone.localdate(now)
+    created = min(raised_at, now) if raised_at is not None else now
+    triage_due = add_workdays(today, conf.TRIAGE_WORKDAYS)
     s = _create(
         Suggestion(
             title=title,
@@ -110,16 +122,19 @@ def suggestion_submit(
             submitter_name=(submitter_name or "").strip()[:50],
             submitter_phone=(submitter_phone or "").strip()[:20],
             submitter_email=(submitter_email or "").strip()[:254],
-            triage_due=add_workdays(timezone.localdate(now), conf.TRIAGE_WORKDAYS),
+            triage_due=triage_due,
+            step_from=today,
+            step_due=triage_due,
+            queue_rank=QueueRank.STAFF,
             search_text=search.index_text(title, content),
-            created_at=now,
+            created_at=created,
         )
     )
     for p in checked:
         photo = SuggestionPhoto(suggestion=s, ext=p.ext, width=p.width, height=p.height, size=p.size)
         photo.image.save(f"photo.{p.ext}", p.file, save=False)
         photo.save()
-    _event(s, K.SUBMITTED, actor=actor, data={"channel": channel}, at=now)
+    _event(s, K.SUBMITTED, actor=actor, data={"channel": channel}, at=created)
     if delegate is not None and channel == Suggestion.Channel.WEB:
         user = getattr(delegate, "user", None)
         if user is not None:
@@ -139,9 +154,19 @@ def suggestions_from_reception_log(*, log_id: int) -> list[Suggestion]:
     Safe to run any number of times: the one-to-one link to the log item makes a second copy impossible,
     and a racing run's IntegrityError just skips that item.
     """
-    log = ReceptionLog.objects.select_related("station__area", "delegate").filter(pk=log_id).first()
+    log = (
+        ReceptionLog.objects.select_related("station__area", "delegate", "reception_day")
+        .filter(pk=log_id)
+        .first()
+    )
     if log is None:
         return []
+    # The opinions were raised at the reception day, not when the delegate logged it.
+    raised_at = dt.datetime.combine(
+        log.held_on,
+        log.reception_day.start_time if log.reception_day else RECEPTION_TIME,
+        tzinfo=timezone.get_current_timezone(),
+    )
     made = []
     for item in ReceptionLogItem.objects.filter(log=log, suggestion__isnull=True).order_by("position", "id"):
         content = item.content.strip()
@@ -161,6 +186,7 @@ def suggestions_from_reception_log(*, log_id: int) -> list[Suggestion]:
                         submitter_phone=item.constituent_phone,
                         reception_item=item,
                         actor=log.created_by,
+                        raised_at=raised_at,
                     )
                 )
         except IntegrityError:
@@ -178,6 +204,11 @@ def suggestions_from_reception_log(*, log_id: int) -> list[Suggestion]:
                         submitter_phone=item.constituent_phone,
                         reception_item=item,
                         actor=log.created_by,
+                        raised_at=raised_at,
                     )
                 )
+    if made and made[0].created_at < stats.month_start(timezone.localdate()):
+        # An earlier month's statistics cells count them at once (stats.received_count reads the months
+        # before last from the cells): fold now rather than at the next beat.
+        transaction.on_commit(stats.refresh)
     return made

@@ -11,18 +11,37 @@ from liaison.satisfaction import Satisfaction
 
 from ..models import Rating, Suggestion
 from ..selectors import handling_staff, supervising_staff
-from ._common import K, S, _event, _lock, _notify_staff, _notify_submitter, _text
+from ._common import (
+    K,
+    S,
+    _end_open_referrals,
+    _event,
+    _lock,
+    _notify_staff,
+    _notify_submitter,
+    _save,
+    _staff_step,
+    _step,
+    _text,
+)
+
+
+def rating_request_subject(s: Suggestion) -> str:
+    return _("您的意见建议（查询码 %(code)s）已答复，请于 %(due)s 前评价") % {
+        "code": s.tracking_code,
+        "due": s.rating_due.isoformat() if s.rating_due else "",
+    }
 
 
 def _request_rating(s: Suggestion, *, now: dt.datetime | None = None) -> int:
-    """Ask the submitter to rate (email if given, else SMS); marks the suggestion so a sweep skips it."""
+    """Tell the submitter and the followers (submitters of merged duplicates) of the reply and ask them to
+    rate (email if given, else SMS); marks the suggestion so a sweep skips it."""
     now = now or timezone.now()
     sent = _notify_submitter(
         s,
         kind="rating_request",
         key=f"rating-request:{s.pk}:{s.round}",
-        subject=_("您的意见建议（查询码 %(code)s）已答复，请于 %(due)s 前评价")
-        % {"code": s.tracking_code, "due": s.rating_due.isoformat() if s.rating_due else ""},
+        subject=rating_request_subject(s),
     )
     Suggestion.objects.filter(pk=s.pk).update(rating_requested_at=now)
     s.rating_requested_at = now
@@ -47,15 +66,20 @@ def suggestion_rate(*, suggestion_id: int, rating: str, comment: str = "") -> Ra
         raise Conflict(_("本轮已经评价过了。")) from None
     _event(s, K.RATED, data={"rating": rating}, note=comment, at=now)
     s.rating, s.rating_due = rating, None
+    # The round is over: assisting referrals still open have nothing left to add.
     if rating != Satisfaction.UNSATISFIED:
         s.status, s.closed_at = S.CLOSED, now
-        s.save(update_fields=["status", "rating", "rating_due", "closed_at", "updated_at"])
+        _step(s, None, None)
+        _save(s, "status", "rating", "rating_due", "closed_at")
         _event(s, K.CLOSED, at=now)
+        _end_open_referrals(s, why=_("意见建议已办结"), at=now)
         return r
+    _end_open_referrals(s, why=_("本轮已答复并评价，另行交办"), at=now)
     escalate = s.round >= 2
     s.round += 1
     s.status, s.reply_due = (S.SUPERVISED if escalate else S.REOPENED), None
-    s.save(update_fields=["status", "rating", "rating_due", "round", "reply_due", "updated_at"])
+    _staff_step(s, timezone.localdate(now))
+    _save(s, "status", "rating", "rating_due", "round", "reply_due")
     if escalate:
         _event(s, K.SUPERVISED, at=now)
         _notify_staff(

@@ -21,11 +21,15 @@ from ..selectors import handling_staff
 from ._common import (
     K,
     S,
+    _end_open_referrals,
     _event,
     _lock,
     _lock_referral,
     _notify_staff,
     _reason,
+    _save,
+    _staff_step,
+    _step,
     _text,
     _today,
     _unit_recipients,
@@ -69,14 +73,14 @@ def suggestion_refer(
     now = timezone.now()
     today = timezone.localdate(now)
     due = _reply_due(s, today, due_workdays)
-    # Leftovers of this round (assisting referrals still open after a lead's return) make way for the new ones.
-    Referral.objects.filter(suggestion=s, round=s.round, status__in=Referral.OPEN_STATUSES).update(
-        status=Referral.Status.CANCELLED, updated_at=now
-    )
-    # Re-referring is the staff's review of any return (退单审核).
-    Referral.objects.filter(suggestion=s, status=Referral.Status.RETURNED, return_reviewed_at=None).update(
-        return_reviewed_at=now, updated_at=now
-    )
+    # Whatever is still with a unit, of this round or an earlier one, makes way for the new referrals.
+    _end_open_referrals(s, why=_("已重新交办"), actor=actor, at=now)
+    # Re-referring is the staff's review of any return they had not acknowledged (退单审核).
+    for returned in Referral.objects.select_for_update().filter(
+        suggestion=s, status=Referral.Status.RETURNED, return_reviewed_at=None
+    ):
+        returned.return_reviewed_at = now
+        returned.save(update_fields=["return_reviewed_at", "updated_at"])
     common = {
         "suggestion": s,
         "area_id": s.area_id,
@@ -90,8 +94,9 @@ def suggestion_refer(
         Referral.objects.create(unit=u, role=Referral.Role.ASSISTING, referred_by=actor, **common)
         for u in assisting
     ]
-    s.status, s.reply_due, s.referred_at, s.is_overdue = S.REFERRED, due, now, False
-    s.save(update_fields=["status", "reply_due", "referred_at", "is_overdue", "updated_at"])
+    s.status, s.reply_due, s.referred_at = S.REFERRED, due, now
+    _step(s, today, due)
+    _save(s, "status", "reply_due", "referred_at")
     _event(
         s,
         K.REFERRED,
@@ -143,30 +148,47 @@ def _triage_status_for_round(round_: int) -> str:
     return S.ACCEPTED if round_ == 1 else (S.REOPENED if round_ == 2 else S.SUPERVISED)
 
 
+def _notify_unit(ref: Referral, *, kind: str, key: str, subject: str) -> int:
+    return notify(
+        _unit_recipients(HandlingUnit.objects.prefetch_related("users").get(pk=ref.unit_id)),
+        kind=kind,
+        key=key,
+        subject=subject,
+        link=reverse("suggestions-unit-detail", args=[ref.pk]),
+    )
+
+
 @transaction.atomic
 def referral_return(*, referral_id: int, reason: str, actor=None) -> Referral:
-    """退单: a misrouted referral goes back to staff for review; nothing is re-referred automatically."""
+    """退单: the unit asks to return a referral it thinks is not its own. Nothing changes for the suggestion
+    yet: staff review the request (referral_return_accept / referral_return_refuse); until then the
+    referral stays with the unit (its deadline runs) and the unit cannot reply."""
     reason = _reason(reason, _("退回理由"))
     s, ref = _lock_referral(referral_id)
     _check_unit(actor, ref)
-    if ref.status == Referral.Status.RETURNED:
+    if ref.status == Referral.Status.RETURN_REQUESTED:
         return ref
-    if ref.status not in Referral.OPEN_STATUSES:
-        raise InvalidTransition(_("只有待签收或办理中的转办件可以退回。"))
+    if ref.status not in Referral.ACTIONABLE_STATUSES:
+        raise InvalidTransition(_("只有待签收或办理中的转办件可以申请退回。"))
     now = timezone.now()
-    ref.status, ref.return_reason = Referral.Status.RETURNED, reason
-    ref.save(update_fields=["status", "return_reason", "updated_at"])
-    if ref.role == Referral.Role.LEAD and s.status == S.REFERRED:
-        Referral.objects.filter(suggestion=s, round=ref.round, status__in=Referral.OPEN_STATUSES).update(
-            status=Referral.Status.CANCELLED, updated_at=now
-        )
-        s.status, s.reply_due, s.is_overdue = _triage_status_for_round(s.round), None, False
-        s.save(update_fields=["status", "reply_due", "is_overdue", "updated_at"])
+    ref.status, ref.return_reason, ref.return_requested_at = Referral.Status.RETURN_REQUESTED, reason, now
+    ref.return_reviewed_at, ref.return_refusal = None, ""
+    ref.save(
+        update_fields=[
+            "status",
+            "return_reason",
+            "return_requested_at",
+            "return_reviewed_at",
+            "return_refusal",
+            "updated_at",
+        ]
+    )
     _event(
         s,
-        K.REFERRAL_RETURNED,
+        K.RETURN_REQUESTED,
         actor=actor,
         referral=ref,
+        public=False,
         data={"unit": ref.unit.name, "role": ref.role},
         note=reason,
         at=now,
@@ -175,16 +197,91 @@ def referral_return(*, referral_id: int, reason: str, actor=None) -> Referral:
         s,
         handling_staff(s.area),
         kind="referral_returned",
-        key=f"referral-returned:{ref.pk}",
-        subject=_("%(unit)s退回了转办件：%(title)s") % {"unit": ref.unit.name, "title": s.title[:40]},
+        key=f"referral-returned:{ref.pk}:{now.isoformat()}",
+        subject=_("%(unit)s申请退回转办件，请审核：%(title)s")
+        % {"unit": ref.unit.name, "title": s.title[:40]},
+    )
+    return ref
+
+
+@transaction.atomic
+def referral_return_accept(*, referral_id: int, actor=None) -> Referral:
+    """Staff accept a return. The lead unit's return sends the suggestion back to triage (the round's other
+    referrals end; the public timeline says it is being re-routed); an assisting unit's return just ends that
+    referral."""
+    s, ref = _lock_referral(referral_id)
+    if ref.status == Referral.Status.RETURNED:
+        return ref
+    if ref.status != Referral.Status.RETURN_REQUESTED:
+        raise InvalidTransition(_("只有申请退回的转办件可以审核退回。"))
+    now = timezone.now()
+    ref.status, ref.return_reviewed_at = Referral.Status.RETURNED, now
+    ref.save(update_fields=["status", "return_reviewed_at", "updated_at"])
+    back_to_triage = ref.role == Referral.Role.LEAD and s.status == S.REFERRED and ref.round == s.round
+    _event(
+        s,
+        K.REFERRAL_RETURNED,
+        actor=actor,
+        referral=ref,
+        public=back_to_triage,
+        data={"unit": ref.unit.name, "role": ref.role},
+        note=ref.return_reason,
+        at=now,
+    )
+    if back_to_triage:
+        _end_open_referrals(s, why=_("主办单位退回，重新分办"), actor=actor, at=now)
+        s.status, s.reply_due = _triage_status_for_round(s.round), None
+        _staff_step(s, timezone.localdate(now))
+        _save(s, "status", "reply_due")
+    _notify_unit(
+        ref,
+        kind="return_accepted",
+        key=f"return-accepted:{ref.pk}",
+        subject=_("退回申请已同意，该转办件无需再办理：%(title)s") % {"title": s.title[:40]},
+    )
+    return ref
+
+
+@transaction.atomic
+def referral_return_refuse(*, referral_id: int, reason: str, actor=None) -> Referral:
+    """Staff refuse a return, with a reason: the referral stays with the unit, which must handle it."""
+    reason = _reason(reason, _("不同意退回的理由"))
+    s, ref = _lock_referral(referral_id)
+    if ref.status in Referral.ACTIONABLE_STATUSES and ref.return_reviewed_at and ref.return_refusal:
+        return ref  # refused already
+    if ref.status != Referral.Status.RETURN_REQUESTED:
+        raise InvalidTransition(_("只有申请退回的转办件可以审核退回。"))
+    now = timezone.now()
+    ref.status = Referral.Status.ACCEPTED if ref.accepted_at else Referral.Status.PENDING
+    ref.return_reviewed_at, ref.return_refusal = now, reason
+    ref.save(update_fields=["status", "return_reviewed_at", "return_refusal", "updated_at"])
+    _event(
+        s,
+        K.RETURN_REFUSED,
+        actor=actor,
+        referral=ref,
+        public=False,
+        data={"unit": ref.unit.name, "role": ref.role},
+        note=reason,
+        at=now,
+    )
+    _notify_unit(
+        ref,
+        kind="return_refused",
+        key=f"return-refused:{ref.pk}:{ref.return_requested_at.isoformat()}",
+        subject=_("退回申请未同意，请按期办理（%(reason)s）：%(title)s")
+        % {"reason": reason, "title": s.title[:40]},
     )
     return ref
 
 
 @transaction.atomic
 def referral_return_review(*, referral_id: int, actor=None) -> Referral:
-    """Staff acknowledge a return without re-referring (e.g. an assisting unit's return)."""
+    """Staff acknowledge a return: a return waiting for review is accepted (referral_return_accept); a return
+    made effective at once (before returns were reviewed) is marked as seen."""
     s, ref = _lock_referral(referral_id)
+    if ref.status == Referral.Status.RETURN_REQUESTED:
+        return referral_return_accept(referral_id=ref.pk, actor=actor)
     if ref.status != Referral.Status.RETURNED:
         raise InvalidTransition(_("只有已退回的转办件需要审核。"))
     if ref.return_reviewed_at:
@@ -206,7 +303,9 @@ def referral_reply(*, referral_id: int, result: str, content: str, actor=None) -
     _check_unit(actor, ref)
     if ref.status == Referral.Status.REPLIED:
         raise InvalidTransition(_("该转办件已经答复过了。"))
-    if ref.status not in Referral.OPEN_STATUSES:
+    if ref.status == Referral.Status.RETURN_REQUESTED:
+        raise InvalidTransition(_("已申请退回，等待工作人员审核，暂不能答复。"))
+    if ref.status not in Referral.ACTIONABLE_STATUSES:
         raise InvalidTransition(_("该转办件已退回或撤销，不能答复。"))
     if ref.role == Referral.Role.LEAD and s.status != S.REFERRED:
         raise InvalidTransition(_("该意见建议当前不在办理中。"))
@@ -232,19 +331,10 @@ def referral_reply(*, referral_id: int, result: str, content: str, actor=None) -
     )
     if ref.role == Referral.Role.LEAD:
         s.status, s.replied_at, s.reply_result = S.REPLIED, now, result
-        s.replied_on_time, s.is_overdue = ref.replied_on_time, False
+        s.replied_on_time = ref.replied_on_time
         s.rating_due = today + dt.timedelta(days=conf.RATING_DAYS)
-        s.save(
-            update_fields=[
-                "status",
-                "replied_at",
-                "reply_result",
-                "replied_on_time",
-                "is_overdue",
-                "rating_due",
-                "updated_at",
-            ]
-        )
+        _step(s, today, s.rating_due)  # now the constituent's: the rating window
+        _save(s, "status", "replied_at", "reply_result", "replied_on_time", "rating_due")
         _event(s, K.RATING_REQUESTED, data={"due": s.rating_due.isoformat()}, at=now)
         _request_rating(s, now=now)
     return reply
@@ -263,7 +353,7 @@ def extension_request(
     reason = _reason(reason, _("延期理由"))
     s, ref = _lock_referral(referral_id)
     _check_unit(actor, ref)
-    if ref.status not in Referral.OPEN_STATUSES:
+    if ref.status not in Referral.ACTIONABLE_STATUSES:
         raise InvalidTransition(_("只有办理中的转办件可以申请延期。"))
     today = _today()
     if today > ref.due:
@@ -333,9 +423,9 @@ def extension_grant(*, extension_id: int, actor=None, note: str = "") -> Extensi
             ref.overdue_at = None
         ref.save(update_fields=["due", "overdue_at", "updated_at"])
         if ref.role == Referral.Role.LEAD and s.status == S.REFERRED:
-            s.reply_due = ref.due
+            s.reply_due = s.step_due = ref.due
             s.is_overdue = ref.overdue_at is not None
-            s.save(update_fields=["reply_due", "is_overdue", "updated_at"])
+            _save(s, "reply_due")
     _event(
         s,
         K.EXTENSION_GRANTED,
@@ -345,12 +435,11 @@ def extension_grant(*, extension_id: int, actor=None, note: str = "") -> Extensi
         note=ext.decision_note,
         at=now,
     )
-    notify(
-        _unit_recipients(HandlingUnit.objects.prefetch_related("users").get(pk=ref.unit_id)),
+    _notify_unit(
+        ref,
         kind="extension_granted",
         key=f"extension-decided:{ext.pk}",
         subject=_("延期申请已同意，答复期限延至 %(due)s") % {"due": ext.requested_due.isoformat()},
-        link=reverse("suggestions-unit-detail", args=[ref.pk]),
     )
     return ext
 
@@ -372,12 +461,11 @@ def extension_refuse(*, extension_id: int, actor=None, note: str = "") -> Extens
     )
     ext.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
     _event(s, K.EXTENSION_REFUSED, actor=actor, referral=ref, public=False, note=note, at=now)
-    notify(
-        _unit_recipients(HandlingUnit.objects.prefetch_related("users").get(pk=ref.unit_id)),
+    _notify_unit(
+        ref,
         kind="extension_refused",
         key=f"extension-decided:{ext.pk}",
         subject=_("延期申请未同意，请按原期限 %(due)s 答复：%(note)s")
         % {"due": ref.due.isoformat(), "note": note},
-        link=reverse("suggestions-unit-detail", args=[ref.pk]),
     )
     return ext

@@ -1,13 +1,28 @@
 """Triage by staff: accept, reject (不予受理), mark key, merge duplicates; and the contact-view audit."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.errors import InvalidTransition, ValidationFailed
+from liaison.notifications.services import notify
 
 from ..models import Suggestion
-from ._common import K, S, _event, _lock, _notify_submitter, _reason
+from ._common import (
+    K,
+    S,
+    _end_open_referrals,
+    _event,
+    _lock,
+    _notify_submitter,
+    _own_recipients,
+    _reason,
+    _save,
+    _staff_step,
+    _step,
+)
+from .ratings import rating_request_subject
 
 
 @transaction.atomic
@@ -24,7 +39,8 @@ def suggestion_accept(*, suggestion_id: int, actor=None, category: str | None = 
     s.responded_on_time = timezone.localdate(now) <= s.triage_due
     if category and category in Suggestion.Category.values:
         s.category = category
-    s.save(update_fields=["status", "triaged_at", "responded_on_time", "category", "updated_at"])
+    _staff_step(s, timezone.localdate(now))  # now it waits to be referred
+    _save(s, "status", "triaged_at", "responded_on_time", "category")
     _event(s, K.ACCEPTED, actor=actor, at=now)
     return s
 
@@ -44,17 +60,10 @@ def suggestion_reject(*, suggestion_id: int, reason: str, actor=None) -> Suggest
         s.triaged_at = now
         s.responded_on_time = timezone.localdate(now) <= s.triage_due
     s.status, s.reject_reason, s.closed_at = S.REJECTED, reason, now
-    s.save(
-        update_fields=[
-            "status",
-            "reject_reason",
-            "closed_at",
-            "triaged_at",
-            "responded_on_time",
-            "updated_at",
-        ]
-    )
+    _step(s, None, None)
+    _save(s, "status", "reject_reason", "closed_at", "triaged_at", "responded_on_time")
     _event(s, K.REJECTED, actor=actor, data={"reason": reason}, at=now)
+    _end_open_referrals(s, why=_("意见建议不予受理"), actor=actor, at=now)
     _notify_submitter(
         s,
         kind="suggestion_rejected",
@@ -72,7 +81,7 @@ def suggestion_mark_key(*, suggestion_id: int, is_key: bool = True, actor=None) 
     if s.status in (S.REJECTED, S.MERGED):
         raise InvalidTransition(_("不予受理或已合并的意见建议不能标记重点。"))
     s.is_key = is_key
-    s.save(update_fields=["is_key", "updated_at"])
+    _save(s, "is_key")
     _event(s, K.KEY, actor=actor, public=False, data={"is_key": is_key})
     return s
 
@@ -103,13 +112,35 @@ def suggestion_merge(*, suggestion_id: int, into_id: int, actor=None) -> Suggest
     if s.triaged_at is None:
         s.triaged_at = now
         s.responded_on_time = timezone.localdate(now) <= s.triage_due
-    s.save(
-        update_fields=["status", "merged_into", "closed_at", "triaged_at", "responded_on_time", "updated_at"]
-    )
+    _step(s, None, None)
+    _save(s, "status", "merged_into", "closed_at", "triaged_at", "responded_on_time")
     _event(s, K.MERGED, actor=actor, data={"into": original.tracking_code}, at=now)
     _event(
         original, K.MERGED, actor=actor, public=False, note=_("合并了 %(code)s") % {"code": s.tracking_code}
     )
+    _end_open_referrals(s, why=_("意见建议已合并"), actor=actor, at=now)
+    # From now on its submitter follows the original and hears of it as its own (_submitter_recipients):
+    # told of the merge now with the original's tracking link, and of the reply and rating request when they
+    # come. Whoever rates first rates the round for all (one rating per round).
+    notify(
+        _own_recipients(s),
+        kind="suggestion_merged",
+        key=f"suggestion-merged:{s.pk}",
+        subject=_(
+            "您的意见建议（查询码 %(code)s）与 %(into)s 内容相同，合并办理，请凭查询码 %(into)s 查看进度"
+        )
+        % {"code": s.tracking_code, "into": original.tracking_code},
+        link=reverse("suggestion-track", args=[original.tracking_code]),
+    )
+    if original.status == S.REPLIED and original.rating_requested_at is not None:
+        # The original was answered already: the follower hears of it now, as its submitter did then.
+        notify(
+            _own_recipients(s),
+            kind="rating_request",
+            key=f"rating-request:{original.pk}:{original.round}",
+            subject=rating_request_subject(original),
+            link=reverse("suggestion-track", args=[original.tracking_code]),
+        )
     return s
 
 

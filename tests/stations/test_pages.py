@@ -326,7 +326,11 @@ def test_delegate_logs_a_reception_day(client, station, delegate, delegate_user)
             "held_on": today.isoformat(),
             "visitors": 7,
             "summary": "接待群众7人",
-            "items": "东关路灯不亮\n\n  小区停车难  \n",
+            "items-TOTAL_FORMS": "3",
+            "items-INITIAL_FORMS": "0",
+            "items-0-content": "东关路灯不亮",
+            "items-1-content": "",
+            "items-2-content": "  小区停车难  ",
         },
     )
     assert r.status_code == 302
@@ -340,7 +344,13 @@ def test_reception_log_rejects_a_future_date_and_a_foreign_station(
     client, station, other_station, delegate_user
 ):
     client = _login(client, delegate_user)
-    future = {"station": station.pk, "held_on": TOMORROW.isoformat(), "visitors": 1, "items": ""}
+    future = {
+        "station": station.pk,
+        "held_on": TOMORROW.isoformat(),
+        "visitors": 1,
+        "items-TOTAL_FORMS": "0",
+        "items-INITIAL_FORMS": "0",
+    }
     assert client.post("/workspace/reception-log/", future).status_code == 400
     foreign = {**future, "station": other_station.pk, "held_on": timezone.localdate().isoformat()}
     assert client.post("/workspace/reception-log/", foreign).status_code == 400

@@ -330,18 +330,20 @@ def test_reply_bad_input_and_twice(client_for, referred, unit_user):
     )
 
 
-def test_return_sends_back_to_triage(client_for, referred, unit_user, staff):
+def test_return_is_a_request_that_staff_accept(client_for, referred, unit_user, staff):
     lead = referred.referrals.get(role="lead")
     c = client_for(unit_user)
     assert c.post(f"/api/v1/referrals/{lead.pk}/return/", {}, format="json").status_code == 400
     r = c.post(f"/api/v1/referrals/{lead.pk}/return/", {"reason": "不属于本单位"}, format="json")
-    assert r.json() == {"status": "returned"}
+    assert r.json() == {"status": "return_requested"}
     referred.refresh_from_db()
-    assert referred.status == "accepted"
-    # Staff see it for review.
-    body = client_for(staff).get("/api/v1/referrals/?status=returned").json()
+    assert referred.status == "referred"
+    # Staff see it for review, and accept it: back to triage.
+    body = client_for(staff).get("/api/v1/referrals/?status=return_requested").json()
     assert [x["id"] for x in body["results"]] == [lead.pk]
     assert client_for(staff).post(f"/api/v1/referrals/{lead.pk}/review/").json() == {"status": "returned"}
+    referred.refresh_from_db()
+    assert referred.status == "accepted"
 
 
 def test_extension_flow_via_api(client_for, referred, unit_user, staff, other_staff):

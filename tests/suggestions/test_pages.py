@@ -215,12 +215,12 @@ def test_unit_return_and_staff_review(referred, unit_user, staff):
     lead = referred.referrals.get(role="lead")
     _login(unit_user).post(f"/workspace/referrals/{lead.pk}/", {"action": "return", "reason": "非本单位职责"})
     lead.refresh_from_db()
-    assert lead.status == Referral.Status.RETURNED
+    assert lead.status == Referral.Status.RETURN_REQUESTED
     c = _login(staff)
     assert "非本单位职责" in c.get("/workspace/suggestions/returned/").content.decode()
-    c.post("/workspace/suggestions/returned/", {"referral": lead.pk})
+    c.post("/workspace/suggestions/returned/", {"referral": lead.pk, "decision": "accept"})
     lead.refresh_from_db()
-    assert lead.return_reviewed_at is not None
+    assert lead.status == Referral.Status.RETURNED and lead.return_reviewed_at is not None
 
 
 def test_unit_extension_and_staff_decision(referred, unit_user, staff):

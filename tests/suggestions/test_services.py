@@ -21,6 +21,7 @@ from suggestions.services.referrals import (
     extension_request,
     referral_reply,
     referral_return,
+    referral_return_accept,
     suggestion_refer,
 )
 from suggestions.services.triage import (
@@ -157,6 +158,7 @@ def test_delegate_suggestion_defaults_to_three_months(tree, delegate, staff, uni
 def test_return_by_lead_goes_back_to_triage_not_rereferred(referred, unit_user, staff):
     lead = referred.referrals.get(role="lead")
     referral_return(referral_id=lead.pk, reason="不属于本单位职责", actor=unit_user)
+    referral_return_accept(referral_id=lead.pk, actor=staff)
     referred.refresh_from_db()
     assert referred.status == S.ACCEPTED
     assert referred.referrals.filter(status__in=Referral.OPEN_STATUSES).count() == 0  # assisting cancelled
@@ -310,7 +312,7 @@ def test_sweep_makes_suggestions_the_hook_lost(delegate, station):
 def test_timeline_is_append_only_with_internal_notes(referred, unit_user):
     lead = referred.referrals.get(role="lead")
     referral_return(referral_id=lead.pk, reason="内部理由", actor=unit_user)
-    e = SuggestionEvent.objects.get(kind="referral_returned")
+    e = SuggestionEvent.objects.get(kind="return_requested")
     assert e.note == "内部理由" and "内部理由" not in str(e.data)
 
 
