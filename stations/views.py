@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from liaison import ratelimit
 from liaison.accounts.decorators import delegate_required
 from liaison.errors import DomainError
+from liaison.pages import error_page, rate_limited_page, see_other
 
 from . import selectors, services
 from .cache import TIMEOUT as CACHE_TIMEOUT
@@ -42,9 +43,7 @@ PAGE_SIZE = 20
 
 
 def _error(request, status: int, title: str, message: str = ""):
-    return render(
-        request, "error.html", {"status": status, "title": title, "message": message}, status=status
-    )
+    return error_page(request, status, title, message)
 
 
 def _ancestors(area: Area | None, *, include_self: bool = False) -> list[Area]:
@@ -223,11 +222,7 @@ def appointment_new(request, pk: int):
 
     wait = ratelimit.hit("appointment", ratelimit.client_ip(request))
     if wait is not None:
-        response = render(
-            request, "stations/rate_limited.html", {"wait_minutes": max(1, wait // 60)}, status=429
-        )
-        response["Retry-After"] = str(wait)
-        return response
+        return rate_limited_page(request, wait)
 
     form = AppointmentForm(request.POST, delegate=delegate)
     if form.is_bot:
@@ -246,8 +241,16 @@ def appointment_new(request, pk: int):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            return render(request, "stations/appointment_done.html", {"appointment": appt})
+            return see_other(request, "appointment-done", appt.code)
     return render(request, "stations/appointment_form.html", {"delegate": delegate, "form": form}, status=400)
+
+
+def appointment_done(request, code: str):
+    """The result of booking (post/redirect/get): the code to note down. Nothing personal, like the status page."""
+    appt = get_object_or_404(
+        Appointment.objects.select_related("delegate").only("code", "delegate__name"), code=code.upper()[:12]
+    )
+    return render(request, "stations/appointment_done.html", {"appointment": appt})
 
 
 def appointment_status(request, code: str):

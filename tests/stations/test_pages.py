@@ -189,12 +189,16 @@ def test_appointment_request_shows_the_code(client, tree, station, delegate):
     url = reverse("appointment-new", args=[delegate.pk])
     assert client.get(url).status_code == 200
     r = client.post(url, _appointment_data(station=station.pk, preferred_date=TOMORROW.isoformat()))
-    assert r.status_code == 200
     appt = Appointment.objects.get()
     assert (appt.delegate, appt.station, appt.phone) == (delegate, station, "13812341234")
+    # post/redirect/get: the result page is a GET, so reloading it cannot book again
+    assert r.status_code == 303 and r["Location"] == reverse("appointment-done", args=[appt.code])
+    r = client.get(r["Location"])
     body = _text(r)
     assert appt.code in body
     assert reverse("appointment-status", args=[appt.code]) in body
+    assert "13812341234" not in body and "王小明" not in body
+    assert Appointment.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -234,8 +238,8 @@ def test_honeypot_catches_bots(client, delegate):
 def test_appointments_are_rate_limited_per_client(client, delegate, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "appointment": "2/h"}
     url = reverse("appointment-new", args=[delegate.pk])
-    assert client.post(url, _appointment_data()).status_code == 200
-    assert client.post(url, _appointment_data()).status_code == 200
+    assert client.post(url, _appointment_data()).status_code == 303
+    assert client.post(url, _appointment_data()).status_code == 303
     r = client.post(url, _appointment_data())
     assert r.status_code == 429
     assert "太频繁" in _text(r) and int(r["Retry-After"]) > 0
