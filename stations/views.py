@@ -363,6 +363,7 @@ def _appointments_page(request, *, status: int = 200, error: str = ""):
         "statuses": Appointment.Status.choices,
         "wanted": wanted,
         "error": error,
+        "errors": [error] if error else [],
     }
     return render(request, "workspace/appointments.html", ctx, status=status)
 

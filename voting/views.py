@@ -544,7 +544,13 @@ def vote_evaluation(request, pk: int):
     return render(
         request,
         "voting/vote_evaluation.html",
-        {"evaluation": ev, "voted": voted, "error": error, "choices": Satisfaction.choices},
+        {
+            "evaluation": ev,
+            "voted": voted,
+            "error": error,
+            "errors": [error] if error else [],
+            "choices": Satisfaction.choices,
+        },
         status=400 if error else 200,
     )
 
