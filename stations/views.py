@@ -197,14 +197,25 @@ def delegate_list(request):
     return render(request, "stations/delegate_list.html", {"form": form, "page_obj": page_obj}, status=status)
 
 
+def _station_of(stations: list[Station], raw: str | None) -> Station | None:
+    """`?station=ID` when it is one of `stations` (the delegate's active stations), else None."""
+    return next((s for s in stations if raw and str(s.pk) == raw), None)
+
+
 def delegate_detail(request, pk: int):
+    """A delegate's page. `?station=ID` (links from a station's page) keeps the station the constituent came
+    from: writing or asking for an appointment from here is then addressed to that station too."""
     delegate = get_object_or_404(selectors.delegate_list(), pk=pk)
     url = request.build_absolute_uri(reverse("delegate-detail", args=[delegate.pk]))
+    stations = list(
+        Station.objects.filter(memberships__delegate=delegate, is_active=True)
+        .select_related("area")
+        .order_by("name")
+    )
     ctx = {
         "delegate": delegate,
-        "stations": Station.objects.filter(memberships__delegate=delegate, is_active=True)
-        .select_related("area")
-        .order_by("name"),
+        "stations": stations,
+        "from_station": _station_of(stations, request.GET.get("station")),
         "days": list(selectors.upcoming_reception_days(delegate=delegate, limit=5)),
         "qr": qr_svg(url, title=delegate.name),
         "delegate_url": url,
@@ -218,6 +229,10 @@ def appointment_new(request, pk: int):
     delegate = get_object_or_404(Delegate.objects.filter(is_active=True), pk=pk)
     if request.method == "GET":
         form = AppointmentForm(delegate=delegate)
+        stations = list(form.fields["station"].queryset)
+        from_station = _station_of(stations, request.GET.get("station"))
+        if from_station is not None:
+            form.initial["station"] = from_station.pk
         return render(request, "stations/appointment_form.html", {"delegate": delegate, "form": form})
 
     wait = ratelimit.hit("appointment", ratelimit.client_ip(request))

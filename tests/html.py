@@ -21,11 +21,15 @@ class _Node:
                 yield from c.iter()
 
     def matches(self, selector: str) -> bool:
-        """`tag`, `#id`, `.class`, `tag.class`, `[attr]` or `[attr=value]` — one simple selector."""
+        """`tag`, `#id`, `.class`, `tag.class`, `[attr]`, `[attr=value]` or `tag[attr=value]` — one simple
+        selector."""
         if selector.startswith("#"):
             return self.attrs.get("id") == selector[1:]
-        if selector.startswith("["):
-            name, _, value = selector[1:-1].partition("=")
+        if "[" in selector:
+            tag, _, cond = selector[:-1].partition("[")
+            name, _, value = cond.partition("=")
+            if tag and self.tag != tag:
+                return False
             return name in self.attrs and (not value or self.attrs[name] == value)
         tag, _, cls = selector.partition(".")
         return (not tag or self.tag == tag) and (not cls or cls in (self.attrs.get("class") or "").split())
