@@ -7,6 +7,8 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from liaison.widgets import DateInput, DateTimeInput
+
 from .models import Delegate, Station
 
 Q_MAX = 50
@@ -57,9 +59,7 @@ class AppointmentForm(forms.Form):
         help_text=_("仅用于通知预约结果，不会公开。"),
     )
     subject = forms.CharField(label=_("想谈的事"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4}))
-    preferred_date = forms.DateField(
-        label=_("希望日期（可选）"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    preferred_date = forms.DateField(label=_("希望日期（可选）"), required=False, widget=DateInput())
     station = forms.ModelChoiceField(
         label=_("见面地点（可选）"),
         queryset=Station.objects.none(),
@@ -89,7 +89,7 @@ class AppointmentForm(forms.Form):
 
 class ReceptionLogForm(forms.Form):
     station = forms.ModelChoiceField(label=_("联络站"), queryset=Station.objects.none())
-    held_on = forms.DateField(label=_("接待日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("接待日期"), widget=DateInput())
     visitors = forms.IntegerField(label=_("接待人数"), min_value=0, max_value=10000, initial=0)
     summary = forms.CharField(
         label=_("接待情况"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
@@ -129,9 +129,7 @@ class ReceptionLogForm(forms.Form):
 
 
 class AppointmentAcceptForm(forms.Form):
-    scheduled_at = forms.DateTimeField(
-        label=_("约定时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    scheduled_at = forms.DateTimeField(label=_("约定时间"), widget=DateTimeInput())
     place = forms.CharField(label=_("地点"), max_length=200, required=False)
 
     def clean_scheduled_at(self):

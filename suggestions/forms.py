@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.errors import ValidationFailed
 from liaison.satisfaction import Satisfaction
+from liaison.widgets import DateInput
 from stations.models import Area
 
 from .conf import conf
@@ -177,7 +178,7 @@ class ReplyForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    requested_due = forms.DateField(label=_("申请延至"), widget=forms.DateInput(attrs={"type": "date"}))
+    requested_due = forms.DateField(label=_("申请延至"), widget=DateInput())
     reason = forms.CharField(label=_("延期理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -220,8 +221,8 @@ class QueueFilterForm(forms.Form):
 
 class StatsForm(forms.Form):
     area = forms.ChoiceField(label=_("区划"), required=False)
-    start = forms.DateField(label=_("起"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("止"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("起"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("止"), required=False, widget=DateInput())
 
     def __init__(self, *args, root_path: str = "", **kwargs):
         super().__init__(*args, **kwargs)
