@@ -45,6 +45,11 @@ urlpatterns = [
         name="manage-ballot-attendance",
     ),
     path(
+        "workspace/voting/ballots/<int:pk>/close/",
+        views.manage_ballot_close,
+        name="manage-ballot-close",
+    ),
+    path(
         "workspace/voting/ballots/<int:pk>/<slug:action>/",
         views.manage_ballot_action,
         name="manage-ballot-action",

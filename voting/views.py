@@ -23,6 +23,7 @@ from . import forms, selectors
 from .api.serializers import mask_phone
 from .models import Ballot, BallotPaper, LivelihoodProject, Milestone, ProjectProposal, Site, Vote
 from .selectors import ballot_tally
+from .tally import quorum_met
 from .services.ballots import (
     ballot_cast,
     ballot_close,
@@ -295,6 +296,30 @@ def manage_ballot_action(request, pk: int, action: str):
     else:
         messages.success(request, ok)
     return redirect("voting:manage-ballot", pk=ballot.pk)
+
+
+@admin_required
+def manage_ballot_close(request, pk: int):
+    """GET: the confirmation step, which says in plain words when the quorum was not met (the result will not
+    count). POST: close."""
+    ballot = get_object_or_404(selectors.ballots_for_admin(request.user), pk=pk)
+    if request.method == "POST":
+        try:
+            ballot_close(ballot_id=ballot.pk, actor=request.user)
+        except DomainError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("表决已结束。"))
+        return redirect("voting:manage-ballot", pk=ballot.pk)
+    if ballot.status != Ballot.Status.OPEN:
+        return redirect("voting:manage-ballot", pk=ballot.pk)
+    turnout = selectors.ballot_turnout(ballot)
+    ctx = {
+        "ballot": ballot,
+        "turnout": turnout,
+        "quorum_met": quorum_met(voted=turnout["voted"], roll_size=turnout["roll_size"]),
+    }
+    return render(request, "voting/manage_ballot_close.html", ctx)
 
 
 @admin_required

@@ -55,7 +55,10 @@ def test_delegate_filter_drills_down_the_area_tree(client, tree, delegate, other
     assert "商洛市" in drill.find(".breadcrumb").text
     assert page.find("input[name=area]").attrs == {"type": "hidden", "name": "area", "value": tree.city.code}
 
-    names = [a.text for a in parse(client.get("/delegates/", {"area": tree.county.code})).find_all("a.delegate-link")]
+    names = [
+        a.text
+        for a in parse(client.get("/delegates/", {"area": tree.county.code})).find_all("a.delegate-link")
+    ]
     assert names == [delegate.name]
 
 
@@ -79,7 +82,9 @@ def test_referral_form_picks_units_grouped_by_area(client, tree, staff, unit, ot
     for name in ("lead_unit", "assisting_units"):
         select = form.find(f"select[name={name}]")
         assert "data-picker" in select.attrs
-        groups = {g.attrs["label"]: [o.text for o in g.find_all("option")] for g in select.find_all("optgroup")}
+        groups = {
+            g.attrs["label"]: [o.text for o in g.find_all("option")] for g in select.find_all("optgroup")
+        }
         assert groups == {"商州区": sorted([unit.name, other_unit.name]), "城关街道": [township_unit.name]}
     assert "multiple" in form.find("select[name=assisting_units]").attrs
 

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.html import parse
+
 pytestmark = pytest.mark.django_db
 
 
