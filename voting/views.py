@@ -23,7 +23,6 @@ from . import forms, selectors
 from .api.serializers import mask_phone
 from .models import Ballot, BallotPaper, LivelihoodProject, Milestone, ProjectProposal, Site, Vote
 from .selectors import ballot_tally
-from .tally import quorum_met
 from .services.ballots import (
     ballot_cast,
     ballot_close,
@@ -49,6 +48,7 @@ from .services.proposals import (
     proposal_shortlist,
     proposal_window_open,
 )
+from .tally import quorum_met
 
 audit = logging.getLogger("liaison.audit")
 
