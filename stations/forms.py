@@ -34,12 +34,13 @@ class DelegateFilterForm(forms.Form):
     level = forms.ChoiceField(
         label=_("代表层级"), required=False, choices=[("", _("全部层级")), *Delegate.Level.choices]
     )
+    # Chosen by drilling down the area tree (stations/_area_drill.html), kept in the form as a hidden field.
     area = forms.CharField(
-        label=_("区划代码"),
+        label=_("区划"),
         required=False,
         max_length=12,
         validators=[code_field_validator],
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": _("12位区划代码（可选）")}),
+        widget=forms.HiddenInput,
     )
     q = forms.CharField(
         label=_("姓名"),

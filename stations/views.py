@@ -174,10 +174,14 @@ def station_poster(request, pk: int):
 
 # --- Public: delegate directory and page -----------------------------------------------------------------
 def delegate_list(request):
-    """Queries for any page size: the area filter (when given), the count, the page and the memberships."""
+    """The directory, filtered by drilling down the area tree as the station finder does, by level and name.
+
+    Queries for any page size: the area, its ancestors and its children (when an area is chosen; else the
+    roots), the count, the page and the memberships.
+    """
     form = DelegateFilterForm(request.GET)
     delegates = selectors.delegate_list()
-    status = 200
+    status, area = 200, None
     if form.is_valid():
         data = form.cleaned_data
         if data["level"]:
@@ -194,7 +198,19 @@ def delegate_list(request):
     else:
         status = 400
     page_obj = _page(request, delegates.order_by("name", "id")) if status == 200 else None
-    return render(request, "stations/delegate_list.html", {"form": form, "page_obj": page_obj}, status=status)
+    children = Area.objects.filter(parent=area) if area else Area.objects.filter(parent__isnull=True)
+    keep = request.GET.copy()
+    for name in ("area", "page"):
+        keep.pop(name, None)
+    ctx = {
+        "form": form,
+        "page_obj": page_obj,
+        "area": area,
+        "breadcrumb": _ancestors(area),
+        "children": list(children.only("code", "name", "tier").order_by("code")) if status == 200 else [],
+        "keep": f"&{keep.urlencode()}" if keep else "",
+    }
+    return render(request, "stations/delegate_list.html", ctx, status=status)
 
 
 def _station_of(stations: list[Station], raw: str | None) -> Station | None:
