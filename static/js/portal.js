@@ -69,6 +69,52 @@
     showAlert(region && region.getAttribute("data-network-error"));
   });
 
+  // --- pickers: a search box over a long <select> (grouped by <optgroup>) ------------------------------------
+  // Progressive enhancement of <select data-picker="placeholder">: typing filters the options and hides empty
+  // groups; a multiple select also lists what is chosen. Without JavaScript the plain select works.
+  function enhancePicker(select) {
+    if (select.dataset.pickerReady) return;
+    select.dataset.pickerReady = "1";
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "picker-search";
+    box.placeholder = select.getAttribute("data-picker") || "";
+    box.setAttribute("aria-label", box.placeholder);
+    box.setAttribute("aria-controls", select.id);
+    select.parentNode.insertBefore(box, select);
+    var chosen = null;
+    if (select.multiple) {
+      chosen = document.createElement("p");
+      chosen.className = "picker-chosen muted";
+      chosen.setAttribute("aria-live", "polite");
+      select.parentNode.insertBefore(chosen, select.nextSibling);
+    }
+    function showChosen() {
+      if (!chosen) return;
+      var names = Array.prototype.map.call(select.selectedOptions, function (o) { return o.textContent; });
+      chosen.textContent = names.length ? "✓ " + names.join("、") : "";
+    }
+    box.addEventListener("input", function () {
+      var q = box.value.trim().toLowerCase();
+      Array.prototype.forEach.call(select.options, function (o) {
+        var group = o.parentNode.tagName === "OPTGROUP" ? o.parentNode.label.toLowerCase() : "";
+        o.hidden = !!q && o.value !== "" && o.textContent.toLowerCase().indexOf(q) < 0 && group.indexOf(q) < 0;
+      });
+      Array.prototype.forEach.call(select.querySelectorAll("optgroup"), function (g) {
+        g.hidden = !Array.prototype.some.call(g.children, function (o) { return !o.hidden; });
+      });
+    });
+    select.addEventListener("change", showChosen);
+    showChosen();
+  }
+
+  function enhanceAll(root) {
+    Array.prototype.forEach.call((root || document).querySelectorAll("select[data-picker]"), enhancePicker);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { enhanceAll(document); });
+  document.addEventListener("htmx:load", function (evt) { enhanceAll(evt.target); });
+
   // --- full-page forms: the error summary takes the focus --------------------------------------------------
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector("[data-error-summary]");
