@@ -1,8 +1,8 @@
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .errors import DomainError
+from .pages import error_page
 
 
 def _is_api(request) -> bool:
@@ -20,12 +20,7 @@ class DomainErrorMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, DomainError) and not _is_api(request):
-            return render(
-                request,
-                "error.html",
-                {"status": exception.status_code, "title": exception.text},
-                status=exception.status_code,
-            )
+            return error_page(request, exception.status_code, exception.text)
         return None
 
 
@@ -58,5 +53,5 @@ class RejectNulMiddleware:
                     status=400,
                     json_dumps_params={"ensure_ascii": False},
                 )
-            return render(request, "error.html", {"status": 400, "title": message}, status=400)
+            return error_page(request, 400, message)
         return self.get_response(request)

@@ -166,7 +166,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "workspace"
+# After login each role starts on its own workspace (URL names; liaison.accounts.views.LoginView).
+LOGIN_LANDING = {
+    "staff": "suggestions-queue",
+    "unit": "suggestions-unit-queue",
+    "delegate": "workspace",
+    "admin": "workspace",
+}
 LOGOUT_REDIRECT_URL = "home"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))

@@ -5,12 +5,13 @@ import logging
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
 from django.template.loader import select_template
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from liaison.pages import error_page
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ _API_CODES = {400: "invalid", 403: "permission_denied", 404: "not_found", 500: "
 def _error(request, status: int, title: str, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": title, "code": _API_CODES[status]}, status=status)
-    return render(request, "error.html", {"status": status, "title": title}, status=status)
+    return error_page(request, status, title)
 
 
 def bad_request(request, exception=None):

@@ -7,6 +7,8 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from liaison.widgets import DateInput, DateTimeInput
+
 from .models import Delegate, Station
 
 Q_MAX = 50
@@ -32,12 +34,13 @@ class DelegateFilterForm(forms.Form):
     level = forms.ChoiceField(
         label=_("代表层级"), required=False, choices=[("", _("全部层级")), *Delegate.Level.choices]
     )
+    # Chosen by drilling down the area tree (stations/_area_drill.html), kept in the form as a hidden field.
     area = forms.CharField(
-        label=_("区划代码"),
+        label=_("区划"),
         required=False,
         max_length=12,
         validators=[code_field_validator],
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": _("12位区划代码（可选）")}),
+        widget=forms.HiddenInput,
     )
     q = forms.CharField(
         label=_("姓名"),
@@ -57,9 +60,7 @@ class AppointmentForm(forms.Form):
         help_text=_("仅用于通知预约结果，不会公开。"),
     )
     subject = forms.CharField(label=_("想谈的事"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4}))
-    preferred_date = forms.DateField(
-        label=_("希望日期（可选）"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    preferred_date = forms.DateField(label=_("希望日期（可选）"), required=False, widget=DateInput())
     station = forms.ModelChoiceField(
         label=_("见面地点（可选）"),
         queryset=Station.objects.none(),
@@ -91,7 +92,7 @@ class ReceptionLogForm(forms.Form):
     """The reception day itself; the opinions raised are the rows of ReceptionItemFormSet beside it."""
 
     station = forms.ModelChoiceField(label=_("联络站"), queryset=Station.objects.none())
-    held_on = forms.DateField(label=_("接待日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("接待日期"), widget=DateInput())
     visitors = forms.IntegerField(label=_("接待人数"), min_value=0, max_value=10000, initial=0)
     summary = forms.CharField(
         label=_("接待情况"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
@@ -165,9 +166,7 @@ ReceptionItemFormSet = forms.formset_factory(
 
 
 class AppointmentAcceptForm(forms.Form):
-    scheduled_at = forms.DateTimeField(
-        label=_("约定时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    scheduled_at = forms.DateTimeField(label=_("约定时间"), widget=DateTimeInput())
     place = forms.CharField(label=_("地点"), max_length=200, required=False)
 
     def clean_scheduled_at(self):

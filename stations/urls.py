@@ -10,6 +10,7 @@ urlpatterns = [
     path("delegates/<int:pk>/", views.delegate_detail, name="delegate-detail"),
     path("delegates/<int:pk>/appointment/", views.appointment_new, name="appointment-new"),
     path("appointments/<str:code>/", views.appointment_status, name="appointment-status"),
+    path("appointments/<str:code>/done/", views.appointment_done, name="appointment-done"),
     path("workspace/", views.workspace, name="workspace"),
     path("workspace/duty/", views.workspace_duty, name="workspace-duty"),
     path("workspace/reception-log/", views.workspace_reception_log, name="workspace-reception-log"),

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from liaison import ratelimit
 from liaison.accounts.decorators import delegate_required
 from liaison.errors import DomainError, show_domain_error
+from liaison.pages import error_page, rate_limited_page, see_other
 from liaison.parsing import to_id
 
 from . import selectors, services
@@ -46,9 +47,7 @@ PAGE_SIZE = 20
 
 
 def _error(request, status: int, title: str, message: str = ""):
-    return render(
-        request, "error.html", {"status": status, "title": title, "message": message}, status=status
-    )
+    return error_page(request, status, title, message)
 
 
 def _ancestors(area: Area | None, *, include_self: bool = False) -> list[Area]:
@@ -179,10 +178,14 @@ def station_poster(request, pk: int):
 
 # --- Public: delegate directory and page -----------------------------------------------------------------
 def delegate_list(request):
-    """Queries for any page size: the area filter (when given), the count, the page and the memberships."""
+    """The directory, filtered by drilling down the area tree as the station finder does, by level and name.
+
+    Queries for any page size: the area, its ancestors and its children (when an area is chosen; else the
+    roots), the count, the page and the memberships.
+    """
     form = DelegateFilterForm(request.GET)
     delegates = selectors.delegate_list()
-    status = 200
+    status, area = 200, None
     if form.is_valid():
         data = form.cleaned_data
         if data["level"]:
@@ -199,17 +202,40 @@ def delegate_list(request):
     else:
         status = 400
     page_obj = _page(request, delegates.order_by("name", "id")) if status == 200 else None
-    return render(request, "stations/delegate_list.html", {"form": form, "page_obj": page_obj}, status=status)
+    children = Area.objects.filter(parent=area) if area else Area.objects.filter(parent__isnull=True)
+    keep = request.GET.copy()
+    for name in ("area", "page"):
+        keep.pop(name, None)
+    ctx = {
+        "form": form,
+        "page_obj": page_obj,
+        "area": area,
+        "breadcrumb": _ancestors(area),
+        "children": list(children.only("code", "name", "tier").order_by("code")) if status == 200 else [],
+        "keep": f"&{keep.urlencode()}" if keep else "",
+    }
+    return render(request, "stations/delegate_list.html", ctx, status=status)
+
+
+def _station_of(stations: list[Station], raw: str | None) -> Station | None:
+    """`?station=ID` when it is one of `stations` (the delegate's active stations), else None."""
+    return next((s for s in stations if raw and str(s.pk) == raw), None)
 
 
 def delegate_detail(request, pk: int):
+    """A delegate's page. `?station=ID` (links from a station's page) keeps the station the constituent came
+    from: writing or asking for an appointment from here is then addressed to that station too."""
     delegate = get_object_or_404(selectors.delegate_list(), pk=pk)
     url = request.build_absolute_uri(reverse("delegate-detail", args=[delegate.pk]))
+    stations = list(
+        Station.objects.filter(memberships__delegate=delegate, is_active=True)
+        .select_related("area")
+        .order_by("name")
+    )
     ctx = {
         "delegate": delegate,
-        "stations": Station.objects.filter(memberships__delegate=delegate, is_active=True)
-        .select_related("area")
-        .order_by("name"),
+        "stations": stations,
+        "from_station": _station_of(stations, request.GET.get("station")),
         "days": list(selectors.upcoming_reception_days(delegate=delegate, limit=5)),
         "qr": qr_svg(url, title=delegate.name),
         "delegate_url": url,
@@ -223,15 +249,15 @@ def appointment_new(request, pk: int):
     delegate = get_object_or_404(Delegate.objects.filter(is_active=True), pk=pk)
     if request.method == "GET":
         form = AppointmentForm(delegate=delegate)
+        stations = list(form.fields["station"].queryset)
+        from_station = _station_of(stations, request.GET.get("station"))
+        if from_station is not None:
+            form.initial["station"] = from_station.pk
         return render(request, "stations/appointment_form.html", {"delegate": delegate, "form": form})
 
     wait = ratelimit.hit("appointment", ratelimit.client_ip(request))
     if wait is not None:
-        response = render(
-            request, "stations/rate_limited.html", {"wait_minutes": max(1, wait // 60)}, status=429
-        )
-        response["Retry-After"] = str(wait)
-        return response
+        return rate_limited_page(request, wait)
 
     form = AppointmentForm(request.POST, delegate=delegate)
     if form.is_bot:
@@ -250,8 +276,16 @@ def appointment_new(request, pk: int):
         except DomainError as exc:
             show_domain_error(request, exc, form)
         else:
-            return render(request, "stations/appointment_done.html", {"appointment": appt})
+            return see_other(request, "appointment-done", appt.code)
     return render(request, "stations/appointment_form.html", {"delegate": delegate, "form": form}, status=400)
+
+
+def appointment_done(request, code: str):
+    """The result of booking (post/redirect/get): the code to note down. Nothing personal, like the status page."""
+    appt = get_object_or_404(
+        Appointment.objects.select_related("delegate").only("code", "delegate__name"), code=code.upper()[:12]
+    )
+    return render(request, "stations/appointment_done.html", {"appointment": appt})
 
 
 def appointment_status(request, code: str):
@@ -386,6 +420,7 @@ def _appointments_page(request, *, status: int = 200, error: str = ""):
         "statuses": Appointment.Status.choices,
         "wanted": wanted,
         "error": error,
+        "errors": [error] if error else [],
     }
     return render(request, "workspace/appointments.html", ctx, status=status)
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from liaison.errors import ValidationFailed
 from liaison.parsing import BoundedFormDateField
 from liaison.satisfaction import Satisfaction
+from liaison.widgets import DateInput
 from stations.models import Area
 
 from .conf import conf
@@ -145,10 +146,27 @@ class MergeForm(forms.Form):
     into = forms.CharField(label=_("合并到（查询码）"), max_length=20)
 
 
+def units_by_area(units) -> list:
+    """Choices of handling units grouped by their area (optgroups), areas in tree order (one query)."""
+    groups: dict[str, tuple[str, list]] = {}
+    for u in units.select_related("area").order_by("area__path", "name", "id"):
+        groups.setdefault(u.area.path, (u.area.name, []))[1].append((u.pk, u.name))
+    return [groups[path] for path in sorted(groups)]
+
+
 class ReferForm(forms.Form):
-    lead_unit = forms.ModelChoiceField(label=_("主办单位"), queryset=None)
+    """Units are picked from a <select> grouped by area; static/js/portal.js adds a search box over it
+    (`data-picker`). Without JavaScript the select still works."""
+
+    lead_unit = forms.ModelChoiceField(
+        label=_("主办单位"), queryset=None, widget=forms.Select(attrs={"data-picker": _("输入单位名称筛选")})
+    )
     assisting_units = forms.ModelMultipleChoiceField(
-        label=_("协办单位（可多选）"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("协办单位（可多选）"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"data-picker": _("输入单位名称筛选"), "size": 8}),
+        help_text=_("按住 Ctrl（手机上直接点选）可选多个单位。"),
     )
     due_workdays = forms.IntegerField(
         label=_("办理期限（工作日）"), min_value=1, max_value=120, required=False
@@ -158,6 +176,9 @@ class ReferForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = units
         self.fields["assisting_units"].queryset = units
+        grouped = units_by_area(units) if units is not None else []
+        self.fields["lead_unit"].choices = [("", _("请选择主办单位")), *grouped]
+        self.fields["assisting_units"].choices = grouped
         self.fields["due_workdays"].help_text = _("不填则按默认 %(n)s 个工作日（代表建议默认3个月）") % {
             "n": conf.REPLY_WORKDAYS
         }
@@ -178,7 +199,7 @@ class ReplyForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    requested_due = forms.DateField(label=_("申请延至"), widget=forms.DateInput(attrs={"type": "date"}))
+    requested_due = forms.DateField(label=_("申请延至"), widget=DateInput())
     reason = forms.CharField(label=_("延期理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -230,10 +251,8 @@ class QueueFilterForm(forms.Form):
 
 class StatsForm(forms.Form):
     area = forms.ChoiceField(label=_("区划"), required=False)
-    start = BoundedFormDateField(
-        label=_("起"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = BoundedFormDateField(label=_("止"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = BoundedFormDateField(label=_("起"), required=False, widget=DateInput())
+    end = BoundedFormDateField(label=_("止"), required=False, widget=DateInput())
 
     def __init__(self, *args, root_path: str = "", **kwargs):
         super().__init__(*args, **kwargs)

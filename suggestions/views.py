@@ -16,6 +16,7 @@ from liaison import ratelimit
 from liaison.accounts.decorators import delegate_required, staff_required, unit_required
 from liaison.api import KnownCountPaginator
 from liaison.errors import DomainError, first_message, show_domain_error
+from liaison.pages import error_page, rate_limited_page
 from liaison.parsing import posted_id, to_id
 from stations.models import Area, Delegate, Station
 from stations.qr import qr_svg
@@ -66,18 +67,14 @@ PAGE_SIZE = 20
 
 
 def _error(request, status: int, title: str, message: str = ""):
-    return render(
-        request, "error.html", {"status": status, "title": title, "message": message}, status=status
-    )
+    return error_page(request, status, title, message)
 
 
 def _rate_limited(request, scope: str):
     wait = ratelimit.hit(scope, ratelimit.client_ip(request))
     if wait is None:
         return None
-    return render(
-        request, "suggestions/rate_limited.html", {"wait_minutes": max(1, round(wait / 60))}, status=429
-    )
+    return rate_limited_page(request, wait)
 
 
 # --- public: the form --------------------------------------------------------------------------------------

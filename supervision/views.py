@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from liaison import ratelimit
 from liaison.accounts.decorators import delegate_required, staff_required, unit_required
 from liaison.errors import DomainError, ValidationFailed, show_domain_error
+from liaison.pages import error_page, rate_limited_page, see_other
 
 from . import selectors
 from .forms import (
@@ -48,9 +49,7 @@ PAGE_SIZE = 20
 
 
 def _rate_limited(request, wait: int):
-    response = render(request, "stations/rate_limited.html", {"wait_minutes": max(1, wait // 60)}, status=429)
-    response["Retry-After"] = str(wait)
-    return response
+    return rate_limited_page(request, wait)
 
 
 # --- public ----------------------------------------------------------------------------------------------
@@ -87,9 +86,7 @@ def topic_propose(request):
         form = TopicForm(request.POST, areas=areas)
         if form.is_valid():
             if form.cleaned_data["website"]:  # honeypot: a bot filled the hidden field
-                return render(
-                    request, "error.html", {"status": 400, "title": _("提交未通过校验")}, status=400
-                )
+                return error_page(request, 400, _("提交未通过校验"))
             area = next(a for a in areas if a.code == form.cleaned_data["area"])
             user = request.user
             kind, delegate = Topic.Proposer.PUBLIC, None
@@ -129,12 +126,14 @@ def topic_detail(request, pk):
 def topic_support(request, pk):
     """Two steps on one form: `action=code` sends the SMS code, `action=support` confirms with it.
 
-    With htmx only the support box is swapped; without JavaScript the whole page is rendered again.
+    With htmx only the support box is swapped, messages included (4xx answers are swapped too: see
+    static/js/portal.js); without JavaScript the whole page is rendered again, and a successful support
+    redirects to the topic's page (post/redirect/get: reloading it does not post the code again).
     """
     topic = _public_topic(pk)
     action = request.POST.get("action")
     ctx = {"topic": topic}
-    status = 200
+    status, wait = 200, None
     if action == "code":
         form = PhoneForm(request.POST)
         ctx.update(step="phone", form=form)
@@ -157,19 +156,29 @@ def topic_support(request, pk):
         if form.is_valid():
             wait = ratelimit.hit("support", ratelimit.client_ip(request))
             if wait is not None:
-                return _rate_limited(request, wait)
-            try:
-                supports = topic_support_service(topic_id=topic.pk, **form.cleaned_data)
-            except DomainError as exc:
-                show_domain_error(request, exc, form)
-                status = exc.status_code
+                form.add_error(None, _("操作太频繁，请稍后再试。"))
+                status = 429
             else:
-                topic.supports_count = supports
-                ctx.update(step="done", supports=supports)
+                try:
+                    supports = topic_support_service(topic_id=topic.pk, **form.cleaned_data)
+                except DomainError as exc:
+                    show_domain_error(request, exc, form)
+                    status = exc.status_code
+                else:
+                    if not request.htmx:
+                        messages.success(request, _("支持成功，感谢您的参与！"))
+                        return see_other(request, "supervision:topic", topic.pk)
+                    topic.supports_count = supports
+                    ctx.update(step="done", supports=supports)
     else:
-        return render(request, "error.html", {"status": 400, "title": _("请求有误")}, status=400)
+        return error_page(request, 400, _("请求有误"))
+    if form.errors and status == 200:
+        status = 400
     template = "supervision/_support_box.html" if request.htmx else "supervision/topic_detail.html"
-    return render(request, template, ctx, status=status)
+    response = render(request, template, ctx, status=status)
+    if status == 429 and wait is not None:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 def plan_public(request, year):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from liaison.widgets import DateInput
 from stations.models import Area, Delegate, HandlingUnit
 
 from .models import Ballot, Candidate, ProjectProposal, Vote
@@ -56,8 +57,8 @@ class ProposalForm(forms.Form):
 class WindowForm(forms.Form):
     area = AreaChoiceField(label=_("区划"), queryset=Area.objects.none())
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
-    opens_on = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(label=_("开始日期"), widget=DateInput())
+    closes_on = forms.DateField(label=_("截止日期"), widget=DateInput())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,7 +101,7 @@ class ProjectForm(forms.Form):
     candidate = forms.ModelChoiceField(label=_("当选项目"), queryset=Candidate.objects.none())
     unit = forms.ModelChoiceField(label=_("责任单位"), queryset=HandlingUnit.objects.none())
     budget = forms.DecimalField(label=_("预算（万元）"), min_value=0, max_digits=12, decimal_places=2)
-    target_date = forms.DateField(label=_("计划完成日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    target_date = forms.DateField(label=_("计划完成日期"), widget=DateInput())
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
 
     def __init__(self, *args, candidates, units, **kwargs):
@@ -115,7 +116,7 @@ class ProjectForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("节点"), max_length=200)
-    due = forms.DateField(label=_("计划日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    due = forms.DateField(label=_("计划日期"), widget=DateInput())
 
 
 class SiteForm(forms.Form):

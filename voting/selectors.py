@@ -58,6 +58,26 @@ def open_window_for(area: Area, day: dt.date | None = None) -> ProposalWindow | 
     )
 
 
+def open_windows(day: dt.date | None = None) -> list[ProposalWindow]:
+    """Collection windows open today, every area (one query): where the public may propose a project."""
+    day = day or timezone.localdate()
+    return list(
+        ProposalWindow.objects.filter(opens_on__lte=day, closes_on__gte=day)
+        .select_related("area")
+        .order_by("area__path", "id")
+    )
+
+
+def next_windows(day: dt.date | None = None, limit: int = 5) -> list[ProposalWindow]:
+    """Windows that open later, soonest first (one query): "征集尚未开始" can say when it will."""
+    day = day or timezone.localdate()
+    return list(
+        ProposalWindow.objects.filter(opens_on__gt=day)
+        .select_related("area")
+        .order_by("opens_on", "area__path", "id")[:limit]
+    )
+
+
 def ancestor_paths(path: str) -> list[str]:
     """ "a/b/c/" → ["a/", "a/b/", "a/b/c/"]: the area and everything above it, for one indexed `IN` query."""
     parts = [p for p in path.split("/") if p]

@@ -80,6 +80,11 @@ class BallotTally:
         return d
 
 
+def quorum_met(*, voted: int, roll_size: int) -> bool:
+    """The quorum: more than half of the roll handed in a ballot paper."""
+    return voted * 2 > roll_size
+
+
 def count(
     *,
     status: str,
@@ -91,9 +96,9 @@ def count(
     rows: list[tuple[int, int, str, dict[str, int]]],
 ) -> BallotTally:
     """`rows`: (candidate id, proposal id, title, {"for": n, "against": n, "abstain": n}) in ballot order."""
-    quorum_met = voted * 2 > roll_size
+    met = quorum_met(voted=voted, roll_size=roll_size)
     basis = present if threshold_basis == "present" else roll_size
-    passing = [r for r in rows if quorum_met and r[3].get("for", 0) * 2 > basis]
+    passing = [r for r in rows if met and r[3].get("for", 0) * 2 > basis]
     elected: set[int] = set()
     tied: set[int] = set()
     runoff = False
@@ -133,7 +138,7 @@ def count(
         roll_size=roll_size,
         present=present,
         voted=voted,
-        quorum_met=quorum_met,
+        quorum_met=met,
         runoff_needed=runoff,
         candidates=candidates,
     )

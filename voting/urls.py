@@ -1,15 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import views, views_proposals
 
 app_name = "voting"
 
 urlpatterns = [
     # 群众提 (public)
-    path("proposals/", views.proposal_list, name="proposal-list"),
-    path("proposals/new/", views.proposal_new, name="proposal-new"),
-    path("proposals/lookup/", views.proposal_lookup, name="proposal-lookup"),
-    path("proposals/<str:code>/", views.proposal_status, name="proposal-status"),
+    path("proposals/", views_proposals.proposal_list, name="proposal-list"),
+    path("proposals/new/", views_proposals.proposal_new, name="proposal-new"),
+    path("proposals/lookup/", views_proposals.proposal_lookup, name="proposal-lookup"),
+    path("proposals/<str:code>/", views_proposals.proposal_status, name="proposal-status"),
+    path("proposals/<str:code>/done/", views_proposals.proposal_done, name="proposal-done"),
     # 代表决 (public results, the delegate's ballot)
     path("ballots/", views.ballots_published, name="ballots-published"),
     path("ballots/<int:pk>/results/", views.ballot_results, name="ballot-results"),
@@ -42,6 +43,11 @@ urlpatterns = [
         "workspace/voting/ballots/<int:pk>/attendance/",
         views.manage_ballot_attendance,
         name="manage-ballot-attendance",
+    ),
+    path(
+        "workspace/voting/ballots/<int:pk>/close/",
+        views.manage_ballot_close,
+        name="manage-ballot-close",
     ),
     path(
         "workspace/voting/ballots/<int:pk>/<slug:action>/",

@@ -15,12 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from liaison import ratelimit
 from liaison.accounts.decorators import admin_required, delegate_required, role_required, staff_required
 from liaison.errors import DomainError, InvalidTransition, show_domain_error
 from liaison.parsing import posted_id, posted_ids
 from stations.models import Delegate
-from stations.selectors import area_by_code
 
 from . import forms, selectors
 from .api.serializers import mask_phone
@@ -49,9 +47,9 @@ from .services.proposals import (
     proposal_decline,
     proposal_merge,
     proposal_shortlist,
-    proposal_submit,
     proposal_window_open,
 )
+from .tally import quorum_met
 
 audit = logging.getLogger("liaison.audit")
 
@@ -61,82 +59,7 @@ projects_required = role_required(
 )
 
 
-# === 群众提 =====================================================================================================
-def proposal_new(request):
-    """The public form. Rate-limited per client (scope "proposal"); a filled honeypot saves nothing."""
-    today = timezone.localdate()
-    windows = list(
-        selectors.ProposalWindow.objects.filter(opens_on__lte=today, closes_on__gte=today).select_related(
-            "area"
-        )
-    )
-    paths = [w.area.path for w in windows]
-    form = forms.ProposalForm(request.POST or None, window_paths=paths)
-    if request.method == "POST":
-        if ratelimit.hit("proposal", ratelimit.client_ip(request)) is not None:
-            return render(
-                request, "error.html", {"status": 429, "title": _("提交太频繁了，请稍后再试。")}, status=429
-            )
-        if form.is_valid():
-            data = form.cleaned_data
-            if data.get("website"):
-                return render(
-                    request,
-                    "error.html",
-                    {"status": 400, "title": _("提交失败，请刷新页面后重试。")},
-                    status=400,
-                )
-            user = request.user
-            delegate = user.delegate if user.is_authenticated and user.is_delegate_user else None
-            try:
-                p = proposal_submit(
-                    title=data["title"],
-                    description=data["description"],
-                    area=data["area"],
-                    rough_cost=data.get("rough_cost"),
-                    name=data.get("name", ""),
-                    phone=data.get("phone", ""),
-                    delegate=delegate,
-                )
-            except DomainError as exc:
-                show_domain_error(request, exc, form)
-            else:
-                return render(request, "voting/proposal_done.html", {"proposal": p}, status=201)
-        return render(request, "voting/proposal_form.html", {"form": form, "windows": windows}, status=400)
-    return render(request, "voting/proposal_form.html", {"form": form, "windows": windows})
-
-
-def proposal_list(request):
-    """Public list, `?area=CODE` for a subtree: two queries per page (count, page with the area joined)."""
-    qs = selectors.proposals_public().order_by("-created_at", "-id")
-    area = area_by_code(request.GET.get("area", "")[:12]) if request.GET.get("area") else None
-    if area is not None:
-        qs = qs.filter(area__path__startswith=area.path)
-    status = request.GET.get("status")
-    if status in ProjectProposal.Status.values:
-        qs = qs.filter(status=status)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "voting/proposal_list.html",
-        {"page": page, "area": area, "status": status, "statuses": ProjectProposal.Status.choices},
-    )
-
-
-def proposal_status(request, code: str):
-    p = selectors.proposal_public_by_code(code)
-    if p is None:
-        raise Http404
-    return render(request, "voting/proposal_status.html", {"proposal": p})
-
-
-def proposal_lookup(request):
-    code = request.GET.get("code", "").strip().upper()
-    if code:
-        return redirect("voting:proposal-status", code=code[:12])
-    return redirect("voting:proposal-list")
-
-
+# === 群众提: the public pages are in voting.views_proposals =================================================
 @staff_required
 def manage_proposals(request):
     qs = selectors.proposals_for_staff(request.user).order_by("-created_at", "-id")
@@ -373,6 +296,30 @@ def manage_ballot_action(request, pk: int, action: str):
 
 
 @admin_required
+def manage_ballot_close(request, pk: int):
+    """GET: the confirmation step, which says in plain words when the quorum was not met (the result will not
+    count). POST: close."""
+    ballot = get_object_or_404(selectors.ballots_for_admin(request.user), pk=pk)
+    if request.method == "POST":
+        try:
+            ballot_close(ballot_id=ballot.pk, actor=request.user)
+        except DomainError as exc:
+            show_domain_error(request, exc)
+        else:
+            messages.success(request, _("表决已结束。"))
+        return redirect("voting:manage-ballot", pk=ballot.pk)
+    if ballot.status != Ballot.Status.OPEN:
+        return redirect("voting:manage-ballot", pk=ballot.pk)
+    turnout = selectors.ballot_turnout(ballot)
+    ctx = {
+        "ballot": ballot,
+        "turnout": turnout,
+        "quorum_met": quorum_met(voted=turnout["voted"], roll_size=turnout["roll_size"]),
+    }
+    return render(request, "voting/manage_ballot_close.html", ctx)
+
+
+@admin_required
 def manage_ballot_attendance(request, pk: int):
     ballot = get_object_or_404(selectors.ballots_for_admin(request.user), pk=pk)
     if request.method == "POST":
@@ -424,7 +371,8 @@ def ballots_published(request):
 
 # === 政府办 =====================================================================================================
 def projects_bill(request):
-    """幸福账单: the year's projects with progress (five queries: years, projects, three prefetches)."""
+    """幸福账单: the year's projects with progress, and where to propose one (seven queries: years, projects,
+    three prefetches, the open collection windows and, when none is open, the next ones)."""
     years = selectors.project_years()
     try:
         year = int(request.GET.get("year") or (years[0] if years else timezone.localdate().year))
@@ -434,7 +382,15 @@ def projects_bill(request):
     for p in projects:
         sites = list(p.sites.all())
         p.sites_total, p.sites_done = len(sites), sum(1 for s in sites if s.done_on)
-    return render(request, "voting/projects_bill.html", {"projects": projects, "year": year, "years": years})
+    windows = selectors.open_windows()
+    ctx = {
+        "projects": projects,
+        "year": year,
+        "years": years,
+        "windows": windows,
+        "next_windows": [] if windows else selectors.next_windows(),
+    }
+    return render(request, "voting/projects_bill.html", ctx)
 
 
 def project_public(request, pk: int):
@@ -609,7 +565,13 @@ def vote_evaluation(request, pk: int):
     return render(
         request,
         "voting/vote_evaluation.html",
-        {"evaluation": ev, "voted": voted, "error": error, "choices": Satisfaction.choices},
+        {
+            "evaluation": ev,
+            "voted": voted,
+            "error": error,
+            "errors": [error] if error else [],
+            "choices": Satisfaction.choices,
+        },
         status=400 if error else 200,
     )
 

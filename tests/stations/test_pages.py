@@ -159,8 +159,9 @@ def test_delegate_directory_filters(client, tree, delegate, other_delegate):
 def test_delegate_directory_queries_do_not_grow(client, tree, station, django_assert_max_num_queries):
     for i in range(25):
         MembershipFactory(station=station, delegate=DelegateFactory(name=f"代表{i:02d}", area=tree.county))
-    # area filter lookup, count, page of delegates (with area), memberships prefetch
-    with django_assert_max_num_queries(4):
+    # area filter lookup, its ancestors and children (the drill-down), count, page of delegates (with area),
+    # memberships prefetch
+    with django_assert_max_num_queries(6):
         r = client.get("/delegates/", {"area": tree.city.code})
     assert r.status_code == 200 and len(r.context["page_obj"]) == 20
 
@@ -189,12 +190,16 @@ def test_appointment_request_shows_the_code(client, tree, station, delegate):
     url = reverse("appointment-new", args=[delegate.pk])
     assert client.get(url).status_code == 200
     r = client.post(url, _appointment_data(station=station.pk, preferred_date=TOMORROW.isoformat()))
-    assert r.status_code == 200
     appt = Appointment.objects.get()
     assert (appt.delegate, appt.station, appt.phone) == (delegate, station, "13812341234")
+    # post/redirect/get: the result page is a GET, so reloading it cannot book again
+    assert r.status_code == 303 and r["Location"] == reverse("appointment-done", args=[appt.code])
+    r = client.get(r["Location"])
     body = _text(r)
     assert appt.code in body
     assert reverse("appointment-status", args=[appt.code]) in body
+    assert "13812341234" not in body and "王小明" not in body
+    assert Appointment.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -234,8 +239,8 @@ def test_honeypot_catches_bots(client, delegate):
 def test_appointments_are_rate_limited_per_client(client, delegate, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "appointment": "2/h"}
     url = reverse("appointment-new", args=[delegate.pk])
-    assert client.post(url, _appointment_data()).status_code == 200
-    assert client.post(url, _appointment_data()).status_code == 200
+    assert client.post(url, _appointment_data()).status_code == 303
+    assert client.post(url, _appointment_data()).status_code == 303
     r = client.post(url, _appointment_data())
     assert r.status_code == 429
     assert "太频繁" in _text(r) and int(r["Retry-After"]) > 0

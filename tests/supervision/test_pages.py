@@ -113,7 +113,7 @@ def test_support_by_page_with_sms_code(client, tree, window, caplog):
     topic = Topic.objects.create(title="路灯", area=tree.county, year=2026, proposer_kind="public")
     url = f"/supervision/topics/{topic.pk}/support/"
     r = client.post(url, {"action": "code", "phone": "1381234"})
-    assert r.status_code == 200 and "请输入11位手机号码" in r.content.decode()
+    assert r.status_code == 400 and "请输入11位手机号码" in r.content.decode()
     with caplog.at_level(logging.INFO, logger="liaison.sms"):
         r = client.post(url, {"action": "code", "phone": "13812341234"})
         code = sms_code(caplog, "13812341234")

@@ -85,9 +85,9 @@ def test_public_form_page_submits(client, tree, window):
             "phone": "13900001111",
         },
     )
-    assert r.status_code == 201
     p = ProjectProposal.objects.get()
-    assert p.phone == "13900001111" and p.code in r.content.decode()
+    assert r.status_code == 303 and r["Location"] == f"/proposals/{p.code}/done/"
+    assert p.phone == "13900001111" and p.code in client.get(r["Location"]).content.decode()
 
 
 def test_staff_shortlist_decline_merge_and_public_reason(api, client_for, tree, window, staff, other_staff):
