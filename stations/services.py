@@ -291,6 +291,11 @@ def appointment_mark_held(*, appointment_id: int, actor=None) -> Appointment:
     appt = _locked(appointment_id)
     if appt.status != Appointment.Status.ACCEPTED:
         raise InvalidTransition(_("只有已接受的预约可以标记为已见面。"))
+    if appt.scheduled_at and appt.scheduled_at > timezone.now():
+        raise ValidationFailed(
+            _("约定时间（%(when)s）还没到，见面后再标记为已见面。")
+            % {"when": timezone.localtime(appt.scheduled_at).strftime("%Y-%m-%d %H:%M")}
+        )
     appt.status = Appointment.Status.HELD
     appt.save(update_fields=["status", "updated_at"])
     _notify_constituent(
