@@ -172,7 +172,6 @@ def _seed(county: Area, admin) -> str:
                     site_complete(site_id=site.pk)
             progress_report_create(
                 project_id=project.pk,
-                percent=45 + 20 * i,
                 text="已完成招标，首个点位已销号，其余点位正在施工。",
             )
 
