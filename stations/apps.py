@@ -57,6 +57,20 @@ class StationsConfig(AppConfig):
         if stations:
             reception_days_plan(station_ids=stations)
 
+    def portal_welcome(self) -> list[str]:
+        """For `run_portal`'s last words before the server's log: the demo accounts, when the demo is loaded."""
+        import os
+
+        from django.contrib.auth.hashers import check_password
+
+        from .management.commands.seed_demo import DEFAULT_PASSWORD, accounts_table, demo_accounts
+
+        users = demo_accounts()
+        if not users:
+            return []
+        guess = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+        return accounts_table(users, guess if check_password(guess, users[0].password) else None)
+
     def workspace_links(self, user) -> list[tuple[str, str]]:
         """Links for the workspace hub (see stations.views.workspace_links)."""
         from django.urls import reverse
