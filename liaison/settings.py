@@ -122,7 +122,7 @@ else:
 
 # --- Celery. Without Redis the broker is kombu's filesystem transport under var/: no server needed,
 # and `manage.py run_portal` starts a worker with an embedded beat scheduler next to the web server.
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost//"  # kombu warns when no host is named
 if not REDIS_URL:
     _queue_dir = VAR_DIR / "celery-queue"
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -7,6 +7,7 @@ no override covers, weekdays count as working days: a warning is logged once per
 import datetime as dt
 import logging
 import time
+from collections.abc import Iterable
 
 import chinese_calendar
 from django.utils import timezone
@@ -51,6 +52,25 @@ def overrides_changed(**_kwargs) -> None:
 
     forget_overrides()
     transaction.on_commit(forget_overrides)
+
+
+def calendar_changed(dates: Iterable[dt.date]) -> None:
+    """The working-day status of `dates` was changed (an override saved or deleted): after commit, tell every
+    app that plans dated work by the calendar. An app opts in with an `on_workdays_changed(dates)` method on its
+    AppConfig (stations moves the reception days still to come); the calendar itself knows no app above it."""
+    from django.apps import apps
+    from django.db import transaction
+
+    changed = sorted(set(dates))
+
+    def run() -> None:
+        forget_overrides()
+        for config in apps.get_app_configs():
+            hook = getattr(config, "on_workdays_changed", None)
+            if hook:
+                hook(changed)
+
+    transaction.on_commit(run)
 
 
 def _base_is_workday(day: dt.date) -> bool:

@@ -96,6 +96,28 @@ class StationAdmin(AreaScopedAdmin):
     inlines = [MembershipInline, ScheduleInline]
     actions = ["generate_reception_days"]
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ReceptionSchedule:
+            return super().save_formset(request, form, formset, change)
+        # Days of a schedule being deleted are withdrawn while they still point at it.
+        gone = [f.instance.pk for f in formset.deleted_forms if f.instance.pk]
+        if gone:
+            services.reception_days_plan(schedule_ids=gone, withdraw_schedule_ids=gone)
+        super().save_formset(request, form, formset, change)
+        request._schedules_with_new_roster = [
+            f.instance.pk
+            for f in formset.forms
+            if f.instance.pk and "duty_delegates" in f.changed_data and f not in formset.deleted_forms
+        ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The days already generated follow the schedules and rosters just saved (and the station's status).
+        services.reception_days_plan(
+            station_ids=[form.instance.pk],
+            roster_schedule_ids=getattr(request, "_schedules_with_new_roster", ()),
+        )
+
     @admin.action(description=_("按接待日安排生成近期接待日"))
     def generate_reception_days(self, request, queryset):
         created = services.reception_days_generate(station_ids=list(queryset.values_list("pk", flat=True)))

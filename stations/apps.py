@@ -34,6 +34,43 @@ class StationsConfig(AppConfig):
             dispatch_uid="stations-network-version-schedule-duty",
         )
 
+    def on_workdays_changed(self, dates) -> None:
+        """A holiday override changed (liaison.workdays.calendar_changed): move the reception days still to come
+        whose date the change can affect — those planned on or before a changed date and held on or after it."""
+        import functools
+        import operator
+
+        from django.db.models import Q
+        from django.utils import timezone
+
+        from .models import ReceptionDay
+        from .reception_days import reception_days_plan
+
+        if not dates:
+            return
+        around = functools.reduce(operator.or_, (Q(planned_date__lte=d, date__gte=d) for d in dates))
+        stations = set(
+            ReceptionDay.objects.filter(around, date__gt=timezone.localdate()).values_list(
+                "station_id", flat=True
+            )
+        )
+        if stations:
+            reception_days_plan(station_ids=stations)
+
+    def portal_welcome(self) -> list[str]:
+        """For `run_portal`'s last words before the server's log: the demo accounts, when the demo is loaded."""
+        import os
+
+        from django.contrib.auth.hashers import check_password
+
+        from .management.commands.seed_demo import DEFAULT_PASSWORD, accounts_table, demo_accounts
+
+        users = demo_accounts()
+        if not users:
+            return []
+        guess = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+        return accounts_table(users, guess if check_password(guess, users[0].password) else None)
+
     def workspace_links(self, user) -> list[tuple[str, str]]:
         """Links for the workspace hub (see stations.views.workspace_links)."""
         from django.urls import reverse

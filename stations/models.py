@@ -258,6 +258,13 @@ class ReceptionDay(models.Model):
     )
     date = models.DateField(_("接待日期"))
     planned_date = models.DateField(_("原定日期"), help_text=_("遇节假日顺延前的日期。"))
+    previous_date = models.DateField(
+        _("调整前日期"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("接待日因节假日调整、接待日安排变化而改期时，改期前公布的日期。"),
+    )
     start_time = models.TimeField(_("开始时间"))
     end_time = models.TimeField(_("结束时间"))
     cancelled = models.BooleanField(_("已取消"), default=False)

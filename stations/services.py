@@ -1,22 +1,18 @@
-"""Every write to the station network: reception days, duty reminders, reception logs, appointments."""
+"""Every write to the station network: duty reminders, reception logs, appointments (the reception days
+themselves are planned in stations.reception_days)."""
 
-import calendar
 import datetime as dt
 import re
 import secrets
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.errors import InvalidTransition, ValidationFailed, get_or_not_found
 from liaison.notifications.services import Recipient, notify
-from liaison.workdays import next_workday
 
-from .cache import bump_network_version
 from .models import (
     Appointment,
     Delegate,
@@ -24,87 +20,11 @@ from .models import (
     ReceptionDuty,
     ReceptionLog,
     ReceptionLogItem,
-    ReceptionSchedule,
     Station,
 )
+from .reception_days import reception_days_generate, reception_days_plan  # noqa: F401 - re-exported
 
 PHONE_RE = r"1\d{10}"
-
-
-def _planned_dates(schedule: ReceptionSchedule, start: dt.date, end: dt.date) -> list[dt.date]:
-    dates = []
-    if schedule.frequency == ReceptionSchedule.Frequency.MONTHLY:
-        year, month = start.year, start.month
-        while dt.date(year, month, 1) <= end:
-            last = calendar.monthrange(year, month)[1]
-            day = dt.date(year, month, min(schedule.day_of_month, last))
-            if start <= day <= end:
-                dates.append(day)
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    else:
-        day = start + dt.timedelta(days=(schedule.weekday - start.weekday()) % 7)
-        while day <= end:
-            dates.append(day)
-            day += dt.timedelta(days=7)
-    return dates
-
-
-def reception_days_generate(
-    *, start: dt.date | None = None, days_ahead: int | None = None, station_ids=None
-) -> int:
-    """Create the reception days of every active schedule up to `days_ahead` ahead. Idempotent.
-
-    A day that falls on a holiday or weekend moves to the next working day by the calendar; the page then
-    shows both dates.
-    """
-    start = start or timezone.localdate()
-    end = start + dt.timedelta(days=days_ahead or settings.RECEPTION_DAYS_AHEAD)
-    schedules = ReceptionSchedule.objects.filter(is_active=True, station__is_active=True).prefetch_related(
-        Prefetch("duty_delegates", queryset=Delegate.objects.only("id"))
-    )
-    if station_ids is not None:
-        schedules = schedules.filter(station_id__in=station_ids)
-    existing = set(
-        ReceptionDay.objects.filter(schedule__in=schedules, planned_date__range=(start, end)).values_list(
-            "schedule_id", "planned_date"
-        )
-    )
-    moved_cache: dict[dt.date, dt.date] = {}
-    created = 0
-    for schedule in schedules.iterator(chunk_size=500):
-        new_days, duty_ids = [], [d.pk for d in schedule.duty_delegates.all()]
-        for planned in _planned_dates(schedule, start, end):
-            if (schedule.pk, planned) in existing:
-                continue
-            if planned not in moved_cache:
-                moved_cache[planned] = next_workday(planned)
-            new_days.append(
-                ReceptionDay(
-                    station_id=schedule.station_id,
-                    schedule=schedule,
-                    planned_date=planned,
-                    date=moved_cache[planned],
-                    start_time=schedule.start_time,
-                    end_time=schedule.end_time,
-                )
-            )
-        if not new_days:
-            continue
-        with transaction.atomic():
-            made = ReceptionDay.objects.bulk_create(new_days, ignore_conflicts=True)
-            # ignore_conflicts leaves pks unset on some databases: read back what this run created.
-            days = ReceptionDay.objects.filter(
-                schedule=schedule, planned_date__in=[d.planned_date for d in made]
-            )
-            ReceptionDuty.objects.bulk_create(
-                [ReceptionDuty(day=day, delegate_id=did) for day in days for did in duty_ids],
-                ignore_conflicts=True,
-            )
-        created += len(new_days)
-    if created:
-        # bulk_create sends no post_save: invalidate the cached public reads explicitly (stations/cache.py).
-        bump_network_version()
-    return created
 
 
 def _delegate_recipient(delegate: Delegate) -> Recipient:
@@ -133,7 +53,8 @@ def reception_duty_remind(*, today: dt.date | None = None) -> int:
         sent += notify(
             [recipient],
             kind="reception_duty_reminder",
-            key=f"reception-duty:{day.pk}:{delegate.pk}",
+            # The date is part of the occasion: a day that moves after its reminder gets a new one.
+            key=f"reception-duty:{day.pk}:{delegate.pk}:{day.date}",
             subject=subject,
             body=day.station.address,
             link=reverse("station-detail", args=[day.station_id]),
@@ -307,6 +228,11 @@ def appointment_mark_held(*, appointment_id: int, actor=None) -> Appointment:
     appt = _locked(appointment_id)
     if appt.status != Appointment.Status.ACCEPTED:
         raise InvalidTransition(_("只有已接受的预约可以标记为已见面。"))
+    if appt.scheduled_at and appt.scheduled_at > timezone.now():
+        raise ValidationFailed(
+            _("约定时间（%(when)s）还没到，见面后再标记为已见面。")
+            % {"when": timezone.localtime(appt.scheduled_at).strftime("%Y-%m-%d %H:%M")}
+        )
     appt.status = Appointment.Status.HELD
     appt.save(update_fields=["status", "updated_at"])
     _notify_constituent(

@@ -2,7 +2,8 @@
 Excel (openpyxl, write-only mode) or CSV (UTF-8 with BOM, so Excel opens it in Chinese).
 
 Rows stream in chunks with their referrals and replies prefetched per chunk: a fixed number of queries per
-chunk, never one per row. Contact details are masked, as everywhere outside the staff detail page.
+chunk, never one per row. Contact details are masked, as everywhere outside the staff detail page. Every cell
+goes through liaison.exports, so a constituent's text never becomes a formula.
 """
 
 import csv
@@ -13,6 +14,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liaison.exports import safe_row
 from stations.models import Area
 
 from .models import Referral, Reply, Suggestion
@@ -117,9 +119,9 @@ def response(area: Area, period: Period, kind: str):
 
         def stream():
             yield "\ufeff"
-            yield writer.writerow(headers())
+            yield writer.writerow(safe_row(headers()))
             for row in rows(area, period):
-                yield writer.writerow(row)
+                yield writer.writerow(safe_row(row))
 
         resp = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
         resp["Content-Disposition"] = f'attachment; filename="{_filename(area, period, "csv")}"'
@@ -132,7 +134,7 @@ def response(area: Area, period: Period, kind: str):
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=_("转办反馈记录簿")[:31])
-    ws.append([_("选民反映问题转办反馈记录簿") + f"（{area.name} {period.start} — {period.end}）"])
+    ws.append(safe_row([_("选民反映问题转办反馈记录簿") + f"（{area.name} {period.start} — {period.end}）"]))
     header = []
     for h in headers():
         c = WriteOnlyCell(ws, value=h)
@@ -140,9 +142,9 @@ def response(area: Area, period: Period, kind: str):
         header.append(c)
     ws.append(header)
     for row in rows(area, period):
-        # Control characters a client once typed are kept in the database; the XML of a worksheet cannot
-        # hold them (openpyxl raises IllegalCharacterError), so the cell goes without them.
-        ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+        # Formula-like text is written as text (safe_row); control characters a client once typed are kept in
+        # the database, but the XML of a worksheet cannot hold them (openpyxl raises IllegalCharacterError).
+        ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in safe_row(row)])
     tmp = tempfile.TemporaryFile()
     wb.save(tmp)
     tmp.seek(0)

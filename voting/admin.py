@@ -22,6 +22,7 @@ from .models import (
     Vote,
 )
 from .services.ballots import ballot_close, ballot_open, ballot_publish
+from .services.projects import project_progress_refresh
 from .services.proposals import proposal_shortlist
 
 
@@ -176,12 +177,14 @@ class VoteAdmin(ReadOnlyAdmin):
 class MilestoneInline(admin.TabularInline):
     model = Milestone
     extra = 0
+    readonly_fields = ["done_at"]  # marked done on the project page or through the API (dates checked there)
 
 
 class SiteInline(admin.TabularInline):
     model = Site
     extra = 0
     filter_horizontal = ["lead_delegates"]
+    readonly_fields = ["done_on"]  # 销号 on the project page or through the API
 
 
 @admin.register(LivelihoodProject)
@@ -195,6 +198,11 @@ class LivelihoodProjectAdmin(AreaScopedAdmin):
 
     def has_add_permission(self, request):
         return False  # from an elected candidate, on the projects page or through the API
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Sites or milestones added or removed here change the computed progress.
+        project_progress_refresh(project_id=form.instance.pk)
 
 
 @admin.register(ProgressReport)

@@ -17,6 +17,7 @@ from .models import Ballot, LivelihoodProject, ProjectProposal, ProposalWindow
 from .services.ballots import ballot_cast, ballot_close, ballot_create, ballot_open, ballot_publish
 from .services.projects import (
     milestone_add,
+    milestone_complete,
     progress_report_create,
     project_create,
     site_add,
@@ -159,7 +160,10 @@ def _seed(county: Area, admin) -> str:
                 lead_delegates=roll[:3],
                 actor=admin,
             )
-            milestone_add(project_id=project.pk, title="完成立项和招标", due=dt.date(today.year, 4, 30))
+            tender = milestone_add(
+                project_id=project.pk, title="完成立项和招标", due=dt.date(today.year, 4, 30)
+            )
+            milestone_complete(milestone_id=tender.pk, done_on=min(dt.date(today.year, 4, 28), today))
             milestone_add(project_id=project.pk, title="主体工程完工", due=dt.date(today.year, 10, 31))
             for n, (lat, lng) in enumerate(
                 [(33.868, 109.940), (33.872, 109.931), (33.861, 109.952)], start=1
@@ -172,7 +176,6 @@ def _seed(county: Area, admin) -> str:
                     site_complete(site_id=site.pk)
             progress_report_create(
                 project_id=project.pk,
-                percent=45 + 20 * i,
                 text="已完成招标，首个点位已销号，其余点位正在施工。",
             )
 

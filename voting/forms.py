@@ -147,7 +147,6 @@ class MultipleImageField(forms.FileField):
 
 
 class ProgressForm(forms.Form):
-    percent = forms.IntegerField(label=_("完成进度（%）"), min_value=0, max_value=100)
     text = forms.CharField(label=_("进展情况"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5}))
     photos = MultipleImageField(label=_("现场照片（最多3张，JPEG/PNG，每张不超过5MB）"), required=False)
 

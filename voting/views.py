@@ -518,7 +518,7 @@ def manage_project_action(request, pk: int, action: str):
 
 @login_required
 def project_report(request, pk: int):
-    """The owning unit files a progress report: percent, text, up to three photos."""
+    """The owning unit files a progress report: text and up to three photos (progress itself is computed)."""
     if not request.user.is_unit_user:
         raise PermissionDenied(_("仅限承办单位报送进展。"))
     project = get_object_or_404(selectors.projects_for(request.user), pk=pk)
@@ -528,7 +528,6 @@ def project_report(request, pk: int):
             try:
                 progress_report_create(
                     project_id=project.pk,
-                    percent=form.cleaned_data["percent"],
                     text=form.cleaned_data["text"],
                     photos=form.cleaned_data["photos"],
                     actor=request.user,

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from liaison.workdays import calendar_changed
+
 from .models import WorkdayOverride
 
 
@@ -12,6 +14,22 @@ class WorkdayOverrideAdmin(SimpleHistoryAdmin):
 
     def has_module_permission(self, request):
         return getattr(request.user, "is_portal_admin", False)
+
+    # Dated plans made by the calendar (reception days) follow every change made here.
+    def save_model(self, request, obj, form, change):
+        before = form.initial.get("date") if change else None
+        super().save_model(request, obj, form, change)
+        calendar_changed([d for d in (before, obj.date) if d])
+
+    def delete_model(self, request, obj):
+        day = obj.date
+        super().delete_model(request, obj)
+        calendar_changed([day])
+
+    def delete_queryset(self, request, queryset):
+        days = list(queryset.values_list("date", flat=True))
+        super().delete_queryset(request, queryset)
+        calendar_changed(days)
 
     has_view_permission = has_add_permission = has_change_permission = has_delete_permission = (
         lambda self, request, obj=None: getattr(request.user, "is_portal_admin", False)

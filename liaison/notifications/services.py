@@ -5,7 +5,9 @@ down the rows stay `pending` and the beat sweep delivers them later: a reminder 
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from smtplib import SMTPException
@@ -45,6 +47,20 @@ class Recipient:
         return out
 
 
+_muted: ContextVar[bool] = ContextVar("notifications_muted", default=False)
+
+
+@contextmanager
+def notifications_muted() -> Iterator[None]:
+    """Inside this block notify() writes nothing. For loading a state rather than living through events: the
+    demo city is seeded with back-dated ballots, opinions and activities, and nobody must be told about them."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 def notify(
     recipients: Iterable[Recipient], *, kind: str, key: str, subject: str, body: str = "", link: str = ""
 ) -> int:
@@ -53,6 +69,8 @@ def notify(
     `key` names the occasion (object, kind and deadline, e.g. "referral-reminder:12:2026-10-09"); the same key
     never produces a second message for the same recipient and channel, however often this is called.
     """
+    if _muted.get():
+        return 0
     rows = []
     for r in recipients:
         who = f"u{r.user.pk}" if r.user is not None else (r.email or r.phone)

@@ -47,6 +47,9 @@ class NextReceptionSerializer(serializers.Serializer):
     date = serializers.DateField()
     planned_date = serializers.DateField()
     moved = serializers.BooleanField()
+    previous_date = serializers.DateField(
+        allow_null=True, help_text="The date announced before it was rescheduled."
+    )
 
 
 class StationSerializer(serializers.ModelSerializer):
@@ -81,7 +84,12 @@ class StationSerializer(serializers.ModelSerializer):
         if not days:
             return None
         d = days[0]
-        return {"date": d.date, "planned_date": d.planned_date, "moved": d.moved}
+        return {
+            "date": d.date,
+            "planned_date": d.planned_date,
+            "moved": d.moved,
+            "previous_date": d.previous_date,
+        }
 
 
 class DelegateSerializer(serializers.ModelSerializer):

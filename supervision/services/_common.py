@@ -24,6 +24,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+MAX_DUE_MONTHS = 24
+
+
 def due_date(
     *,
     due: dt.date | None = None,
@@ -31,9 +34,16 @@ def due_date(
     due_workdays: int | None = None,
     today: dt.date | None = None,
 ) -> dt.date:
-    if due is not None:
-        return due
     today = today or timezone.localdate()
+    if due is not None:
+        # A deadline typed by hand must lie ahead, and within the longest term a rectification may be given: a
+        # date in 1900 or 2999 is a typing slip, never a deadline to show the public.
+        latest = next_workday(add_months(today, MAX_DUE_MONTHS))
+        if not today < due <= latest:
+            raise ValidationFailed(
+                _("整改期限须在今天之后、%(latest)s之前。") % {"latest": latest.isoformat()}
+            )
+        return due
     if due_workdays is not None:
         if due_workdays < 1:
             raise ValidationFailed(_("整改期限必须至少为1个工作日。"))

@@ -14,7 +14,7 @@ from stations.models import Delegate, HandlingUnit
 
 from .. import conf
 from ..models import Activity, Opinion, Question, Rectification
-from ._common import NotFound, _link, _locked_activity, _require, unit_recipients
+from ._common import NotFound, _link, _locked_activity, _require, due_date, unit_recipients
 from .rectifications import rectification_open
 
 
@@ -102,6 +102,8 @@ def opinion_issue(
     due_workdays: int | None = None,
 ) -> Opinion:
     """审议意见 to a unit: opens its rectification (default deadline: 3 months)."""
+    # A bad deadline is refused before anything is written.
+    due = due_date(due=due, due_months=due_months, due_workdays=due_workdays)
     a = _locked_activity(activity_id)
     op = Opinion.objects.create(
         activity=a,
@@ -118,8 +120,6 @@ def opinion_issue(
         title=op.title,
         content=op.content,
         due=due,
-        due_months=due_months,
-        due_workdays=due_workdays,
         opinion=op,
         follow_up_of=a.follow_up_of,
         actor=actor,

@@ -185,7 +185,7 @@ def test_appointment_list_masks_the_phone(client, staff, delegate, other_delegat
 
 def test_mark_held_action_uses_the_service(client, staff, delegate):
     appt = AppointmentFactory(
-        delegate=delegate, status="accepted", scheduled_at=timezone.now() + dt.timedelta(days=1)
+        delegate=delegate, status="accepted", scheduled_at=timezone.now() - dt.timedelta(hours=1)
     )
     waiting = AppointmentFactory(delegate=delegate)
     _login(client, staff).post(

@@ -186,6 +186,8 @@ def test_accept_then_held_notifies_the_constituent_once_each(client_for, appoint
     assert _act(c, appointment, "decline", reason="没空").status_code == 409
     assert _sms_lines(caplog) == []  # refused transitions send nothing
 
+    # The meeting takes place at the agreed time; only then can it be marked held.
+    Appointment.objects.filter(pk=appointment.pk).update(scheduled_at=timezone.now() - dt.timedelta(hours=1))
     r = _act(c, appointment, "held")
     assert r.status_code == 200 and r.json()["status"] == "held"
     lines = _sms_lines(caplog)

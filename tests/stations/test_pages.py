@@ -378,6 +378,10 @@ def test_delegate_accepts_an_appointment_and_the_status_page_shows_it(client, de
     body = _text(client.get(reverse("appointment-status", args=[appt.code])))
     assert "已接受" in body and when.strftime("%Y-%m-%d %H:%M") in body and "城关街道中心联络站二楼" in body
 
+    # Not before the agreed time: the page says so and nothing changes.
+    r = client.post(reverse("workspace-appointment-action", args=[appt.pk, "held"]))
+    assert r.status_code == 400 and "还没到" in _text(r)
+    Appointment.objects.filter(pk=appt.pk).update(scheduled_at=timezone.now() - dt.timedelta(hours=1))
     r = client.post(reverse("workspace-appointment-action", args=[appt.pk, "held"]))
     assert r.status_code == 302
     appt.refresh_from_db()

@@ -9,7 +9,8 @@ from liaison.accounts.models import User
 from stations.models import Delegate
 from tests.factories import DelegateFactory, UserFactory
 from voting.models import ProjectProposal, ProposalWindow
-from voting.services.ballots import ballot_create, ballot_open
+from voting.services.ballots import ballot_cast, ballot_close, ballot_create, ballot_open, ballot_publish
+from voting.services.projects import project_create
 from voting.services.proposals import proposal_shortlist, proposal_submit
 
 
@@ -79,3 +80,26 @@ def make_ballot(tree, make_proposals, roll_delegates, admin_user):
 
 def user_of(delegate: Delegate) -> User:
     return User.objects.get(delegate=delegate)
+
+
+@pytest.fixture
+def project(make_ballot, unit):
+    """A project of an elected candidate of a published ballot, owned by `unit`, led by two delegates."""
+    ballot, cands, roll = make_ballot()
+    for d in roll[:8]:
+        ballot_cast(
+            ballot_id=ballot.pk,
+            delegate=d,
+            choices={cands[0].pk: "for", cands[1].pk: "against", cands[2].pk: "abstain"},
+        )
+    ballot_close(ballot_id=ballot.pk)
+    ballot_publish(ballot_id=ballot.pk)
+    p = project_create(
+        candidate_id=cands[0].pk,
+        unit=unit,
+        budget=200,
+        target_date=dt.date(2027, 6, 30),
+        lead_delegates=roll[:2],
+    )
+    p.roll = roll
+    return p

@@ -7,7 +7,7 @@ import pytest
 from voting.models import Ballot, BallotPaper, ProjectProposal
 from voting.services.ballots import ballot_cast, ballot_close, ballot_publish
 from voting.services.evaluations import evaluation_create, evaluation_open
-from voting.services.projects import project_create
+from voting.services.projects import project_create, site_add
 
 from .conftest import user_of
 
@@ -160,7 +160,12 @@ def test_unit_reports_progress_on_the_page(client, make_ballot, unit, unit_user,
     project = project_create(candidate_id=cands[0].pk, unit=unit, budget=5, target_date=dt.date(2027, 5, 1))
     client.force_login(unit_user)
     assert client.get("/workspace/voting/projects/").status_code == 200
-    r = client.post(f"/workspace/voting/projects/{project.pk}/report/", {"percent": 100, "text": "全部完工"})
+    r = client.post(f"/workspace/voting/projects/{project.pk}/report/", {"text": "主体已完工"})
+    assert r.status_code == 302
+    project.refresh_from_db()
+    assert project.percent == 0 and project.status == "in_progress"  # nothing ticked off yet
+    site = site_add(project_id=project.pk, name="东关社区3号楼")
+    r = client.post(f"/workspace/voting/projects/{project.pk}/site-done/", {"site": site.pk})
     assert r.status_code == 302
     project.refresh_from_db()
     assert project.percent == 100 and project.status == "completed"

@@ -394,7 +394,15 @@ class VotingDoneSerializer(serializers.Serializer):
 
 
 class ProgressCreateSerializer(serializers.Serializer):
-    percent = serializers.IntegerField(min_value=0, max_value=100)
+    percent = serializers.IntegerField(
+        min_value=0,
+        max_value=100,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Ignored, kept for older clients: progress is computed from sites ticked off and milestones "
+        "reached.",
+    )
     text = serializers.CharField(max_length=3000)
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=10)
 

@@ -497,7 +497,8 @@ class SiteDoneView(APIView):
 
 
 class ProgressReportView(APIView):
-    """The owning unit reports progress: percent, text and up to three JPEG/PNG photos (multipart)."""
+    """The owning unit reports progress: text and up to three JPEG/PNG photos (multipart). The report carries
+    the progress computed from the project's sites and milestones; a typed `percent` is ignored."""
 
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser, JSONObjectParser]
@@ -519,7 +520,6 @@ class ProgressReportView(APIView):
             project_id=project.pk,
             actor=request.user,
             photos=photos,
-            percent=ser.validated_data["percent"],
             text=ser.validated_data["text"],
         )
         return Response(serializers.ProgressReportOutSerializer(report).data, status=status.HTTP_201_CREATED)

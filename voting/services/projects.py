@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,6 +61,44 @@ def project_create(
     return project
 
 
+def _project_progress(project: LivelihoodProject) -> LivelihoodProject:
+    """Recompute the stored progress from the project's own record (the project row is locked by the caller).
+
+    Progress is the share of sites ticked off and milestones reached, never a typed figure, so it only moves
+    when something is done (or when a new site or milestone is added to the work). 已完成 means every site and
+    every milestone is done; a project with none of either has nothing to show and is never completed.
+    """
+    sites = project.sites.aggregate(total=Count("id"), done=Count("id", filter=Q(done_on__isnull=False)))
+    steps = project.milestones.aggregate(total=Count("id"), done=Count("id", filter=Q(done_at__isnull=False)))
+    total, done = sites["total"] + steps["total"], sites["done"] + steps["done"]
+    percent = done * 100 // total if total else 0
+    if total and done == total:
+        status = LivelihoodProject.Status.COMPLETED
+    elif done or project.reports.exists():
+        status = LivelihoodProject.Status.IN_PROGRESS
+    else:
+        status = LivelihoodProject.Status.PLANNED
+    if (project.percent, project.status) != (percent, status):
+        project.percent, project.status = percent, status
+        project.save(update_fields=["percent", "status"])
+    return project
+
+
+@transaction.atomic
+def project_progress_refresh(*, project_id: int) -> LivelihoodProject:
+    return _project_progress(LivelihoodProject.objects.select_for_update().get(pk=project_id))
+
+
+def _done_date(day: dt.date | None) -> dt.date:
+    """The day something was done: today by default, never a day still to come."""
+    today = timezone.localdate()
+    if day is None:
+        return today
+    if day > today:
+        raise ValidationFailed(_("完成日期不能晚于今天（%(today)s）。") % {"today": today.isoformat()})
+    return day
+
+
 @transaction.atomic
 def project_set_leads(*, project_id: int, delegates: Iterable, actor=None) -> LivelihoodProject:
     project = get_or_not_found(LivelihoodProject.objects.select_for_update(), pk=project_id)
@@ -76,16 +115,24 @@ def milestone_add(*, project_id: int, title: str, due: dt.date, actor=None) -> M
     project = get_or_not_found(LivelihoodProject.objects.select_for_update(), pk=project_id)
     if not title.strip():
         raise ValidationFailed(_("请填写进度节点名称。"))
-    return Milestone.objects.create(project=project, title=title.strip(), due=due)
+    m = Milestone.objects.create(project=project, title=title.strip(), due=due)
+    _project_progress(project)
+    return m
 
 
 @transaction.atomic
 def milestone_complete(*, milestone_id: int, done_on: dt.date | None = None, actor=None) -> Milestone:
-    m = get_or_not_found(Milestone.objects.select_for_update(), pk=milestone_id)
+    done_on = _done_date(done_on)
+    project_id = get_or_not_found(Milestone.objects.values_list("project_id", flat=True), pk=milestone_id)
+    project = get_or_not_found(
+        LivelihoodProject.objects.select_for_update(), pk=project_id
+    )  # progress is the project's
+    m = Milestone.objects.select_for_update().get(pk=milestone_id)
     if m.done_at:
         return m
-    m.done_at = done_on or timezone.localdate()
+    m.done_at = done_on
     m.save(update_fields=["done_at"])
+    _project_progress(project)
     return m
 
 
@@ -102,6 +149,7 @@ def site_add(
     leads = [_pk(d) for d in lead_delegates]
     if leads:
         site_assign_leads(site_id=site.pk, delegates=leads, actor=actor)
+    _project_progress(project)
     return site
 
 
@@ -122,11 +170,17 @@ def site_assign_leads(*, site_id: int, delegates: Iterable, actor=None) -> Site:
 @transaction.atomic
 def site_complete(*, site_id: int, done_on: dt.date | None = None, actor=None) -> Site:
     """销号: the site is done."""
-    site = get_or_not_found(Site.objects.select_for_update(), pk=site_id)
+    done_on = _done_date(done_on)
+    project_id = get_or_not_found(Site.objects.values_list("project_id", flat=True), pk=site_id)
+    project = get_or_not_found(
+        LivelihoodProject.objects.select_for_update(), pk=project_id
+    )  # progress is the project's
+    site = Site.objects.select_for_update().get(pk=site_id)
     if site.done_on:
         return site
-    site.done_on = done_on or timezone.localdate()
+    site.done_on = done_on
     site.save(update_fields=["done_on"])
+    _project_progress(project)
     return site
 
 
@@ -152,11 +206,12 @@ def check_photo(f: UploadedFile) -> None:
 
 @transaction.atomic
 def progress_report_create(
-    *, project_id: int, percent: int, text: str, photos: list[UploadedFile] | None = None, actor=None
+    *, project_id: int, text: str, photos: list[UploadedFile] | None = None, actor=None, percent=None
 ) -> ProgressReport:
+    """The owning unit's progress report: text and photos. The report records the project's progress as
+    computed from its sites and milestones at that moment; `percent`, a figure typed by older clients, is
+    ignored."""
     photos = list(photos or [])
-    if not 0 <= int(percent) <= 100:
-        raise ValidationFailed(_("完成进度须在0到100之间。"))
     if not (text or "").strip():
         raise ValidationFailed(_("请填写进展情况。"))
     if len(photos) > conf.get("VOTING_PHOTO_MAX_COUNT"):
@@ -164,16 +219,13 @@ def progress_report_create(
     for f in photos:
         check_photo(f)
     project = get_or_not_found(LivelihoodProject.objects.select_for_update(), pk=project_id)
-    report = ProgressReport.objects.create(
-        project=project, percent=int(percent), text=text.strip(), created_by=actor
-    )
+    report = ProgressReport(project=project, percent=0, text=text.strip(), created_by=actor)
+    report.save()
+    project = _project_progress(project)
+    report.percent = project.percent
+    report.save(update_fields=["percent"])
     for f in photos:
         ProgressPhoto.objects.create(report=report, image=f)
-    project.percent = int(percent)
-    project.status = (
-        LivelihoodProject.Status.COMPLETED if project.percent == 100 else LivelihoodProject.Status.IN_PROGRESS
-    )
-    project.save(update_fields=["percent", "status"])
     return report
 
 

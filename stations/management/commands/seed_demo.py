@@ -42,8 +42,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Q
 
 from liaison.accounts.models import User
+from liaison.notifications.services import notifications_muted
 from stations import demo_data as D
 from stations.cache import bump_network_version
 from stations.models import (
@@ -57,6 +59,7 @@ from stations.models import (
 from stations.services import reception_days_generate
 
 DEFAULT_PASSWORD = "liaison-demo-2026"
+DEMO_EMAIL_DOMAIN = "@demo.example.cn"
 BATCH = 500
 LEVEL_RANK = {"national": 0, "provincial": 1, "city": 2, "county": 3, "township": 4}
 ROADS = ["北新街", "人民路", "工农路", "通江路", "东大街", "西大街", "南大街", "新华路", "莲湖路", "商鞅大道"]
@@ -470,6 +473,16 @@ class Command(BaseCommand):
             raise CommandError("--scale 必须在 0 到 5 之间 / --scale must be in (0, 5].")
         self._check_password(password)
         self.started = time.perf_counter()
+        # The demo loads a state, it does not live through it: its back-dated ballots, opinions and activities must
+        # not send anyone a message (nor leave any waiting in the outbox).
+        with notifications_muted():
+            accounts = self._seed(password, scale, no_hooks)
+        elapsed = time.perf_counter() - self.started
+        self.stdout.write(self.style.SUCCESS(f"完成 Done in {elapsed:.1f} s"))
+        for line in accounts_table(accounts, password):
+            self.stdout.write(line)
+
+    def _seed(self, password: str, scale: float, no_hooks: bool) -> list[User]:
         plan = Plan(scale)
         with transaction.atomic():
             areas = self._stage("行政区划 areas", lambda: self._areas(plan))
@@ -492,9 +505,7 @@ class Command(BaseCommand):
                 t = time.perf_counter()
                 hook(self.stdout)
                 self.stdout.write(f"  · {config.label}.seed_demo ({time.perf_counter() - t:.1f} s)")
-        elapsed = time.perf_counter() - self.started
-        self.stdout.write(self.style.SUCCESS(f"完成 Done in {elapsed:.1f} s"))
-        self._print_accounts(accounts, password)
+        return accounts
 
     # --- plumbing
     def _check_password(self, password: str) -> None:
@@ -758,18 +769,35 @@ class Command(BaseCommand):
             rows.append(user)
         return created, rows
 
-    def _print_accounts(self, users: list[User], password: str) -> None:
-        areas = {a.pk: a.name for a in Area.objects.filter(pk__in={u.area_id for u in users})}
-        delegates = {
-            d.pk: f"{d.name}（{d.get_level_display()}，{d.code}）"
-            for d in Delegate.objects.filter(pk__in=[u.delegate_id for u in users if u.delegate_id])
-        }
-        units = {
-            u.pk: u.name for u in HandlingUnit.objects.filter(pk__in=[u.unit_id for u in users if u.unit_id])
-        }
-        self.stdout.write("")
-        self.stdout.write(_row("用户名 username", "角色 role", "区划 area", "关联 linked to"))
-        for u in users:
-            link = delegates.get(u.delegate_id) or units.get(u.unit_id) or ""
-            self.stdout.write(_row(u.username, u.role, areas.get(u.area_id, ""), link))
-        self.stdout.write(f"密码 password: {password}")
+
+def demo_accounts() -> list[User]:
+    """The demo accounts seed_demo made (admin, staff, unit, delegate01 …), in that order."""
+    users = User.objects.filter(
+        Q(username__in=["admin", "staff", "unit"]) | Q(username__regex=r"^delegate\d{2}$")
+    )
+    users = users.filter(email__endswith=DEMO_EMAIL_DOMAIN)
+    order = {"admin": 0, "staff": 1, "unit": 2}
+    return sorted(users, key=lambda u: (order.get(u.username, 3), u.username))
+
+
+def accounts_table(users: list[User], password: str | None) -> list[str]:
+    """The table of demo accounts printed at the end of seed_demo and when the portal starts."""
+    if not users:
+        return []
+    areas = {a.pk: a.name for a in Area.objects.filter(pk__in={u.area_id for u in users})}
+    delegates = {
+        d.pk: f"{d.name}（{d.get_level_display()}，{d.code}）"
+        for d in Delegate.objects.filter(pk__in=[u.delegate_id for u in users if u.delegate_id])
+    }
+    units = {
+        u.pk: u.name for u in HandlingUnit.objects.filter(pk__in=[u.unit_id for u in users if u.unit_id])
+    }
+    lines = ["", _row("用户名 username", "角色 role", "区划 area", "关联 linked to")]
+    for u in users:
+        link = delegates.get(u.delegate_id) or units.get(u.unit_id) or ""
+        lines.append(_row(u.username, u.role, areas.get(u.area_id, ""), link))
+    if password:
+        lines.append(f"密码 password: {password}")
+    else:
+        lines.append("密码 password: seed_demo --password 所设 / the one given to seed_demo --password")
+    return lines
