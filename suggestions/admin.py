@@ -1,13 +1,12 @@
-"""Back-office views. Records change only through services: the admin is read-only plus actions."""
+"""Back-office views, scoped by area (liaison.accounts.admin.AreaScopedAdmin). Records change only through
+services: the admin is read-only plus actions, and an action works on the selected suggestions only (the rating
+windows that lapse are closed by the daily sweep, which is no back-office action: it spans every area)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from liaison.accounts.admin import run_service_action
-from liaison.accounts.scoping import scope_to_area
+from liaison.accounts.admin import AreaScopedAdmin, run_service_action
 
-from .jobs import suggestion_close_expired
 from .models import ExtensionRequest, Rating, Referral, Reply, Suggestion, SuggestionEvent
 from .services.triage import suggestion_accept, suggestion_mark_key
 
@@ -38,7 +37,7 @@ class EventInline(_ReadOnly, admin.TabularInline):
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(_ReadOnly, SimpleHistoryAdmin):
+class SuggestionAdmin(_ReadOnly, AreaScopedAdmin):
     list_display = [
         "tracking_code",
         "title",
@@ -56,13 +55,7 @@ class SuggestionAdmin(_ReadOnly, SimpleHistoryAdmin):
     date_hierarchy = "created_at"
     exclude = ["submitter_name", "submitter_phone", "submitter_email", "search_text"]
     inlines = [ReferralInline, EventInline]
-    actions = ["accept", "mark_key", "close_expired"]
-
-    def has_view_permission(self, request, obj=None):
-        return getattr(request.user, "is_area_staff", False) or request.user.is_superuser
-
-    def get_queryset(self, request):
-        return scope_to_area(super().get_queryset(request), request.user)
+    actions = ["accept", "mark_key"]
 
     @admin.action(description=_("受理所选意见建议"))
     def accept(self, request, queryset):
@@ -83,27 +76,38 @@ class SuggestionAdmin(_ReadOnly, SimpleHistoryAdmin):
             lambda s: suggestion_mark_key(suggestion_id=s.pk, is_key=True, actor=request.user),
         )
 
-    @admin.action(description=_("办结评价期满的意见建议"))
-    def close_expired(self, request, queryset):
-        n = suggestion_close_expired()
-        self.message_user(request, _("已办结 %(n)s 件。") % {"n": n})
-
 
 @admin.register(Referral)
-class ReferralAdmin(_ReadOnly, SimpleHistoryAdmin):
+class ReferralAdmin(_ReadOnly, AreaScopedAdmin):
+    area_field = "area"  # the suggestion's area, copied onto the referral
     list_display = ["suggestion", "unit", "role", "status", "round", "due", "overdue_at"]
     list_filter = ["status", "role"]
     list_select_related = ["suggestion", "unit"]
     raw_id_fields = ["suggestion"]
 
-    def has_view_permission(self, request, obj=None):
-        return getattr(request.user, "is_area_staff", False) or request.user.is_superuser
 
-    def get_queryset(self, request):
-        return scope_to_area(super().get_queryset(request), request.user, "suggestion__area")
+class _AdminsOnly(_ReadOnly, AreaScopedAdmin):
+    """Replies, ratings and extension requests: admins of the area read them (staff work on the pages)."""
+
+    staff_may_view = False
 
 
-@admin.register(Reply, Rating, ExtensionRequest)
-class PlainReadOnlyAdmin(_ReadOnly, SimpleHistoryAdmin):
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser or getattr(request.user, "is_portal_admin", False)
+@admin.register(Reply)
+class ReplyAdmin(_AdminsOnly):
+    area_field = "suggestion__area"
+    list_display = ["referral", "suggestion", "result", "at"]
+    list_select_related = ["referral", "suggestion"]
+
+
+@admin.register(Rating)
+class RatingAdmin(_AdminsOnly):
+    area_field = "suggestion__area"
+    list_display = ["suggestion", "round", "rating"]
+    list_select_related = ["suggestion"]
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(_AdminsOnly):
+    area_field = "referral__area"
+    list_display = ["referral", "requested_due", "status"]
+    list_select_related = ["referral"]

@@ -140,7 +140,11 @@ class BallotAdmin(AreaScopedAdmin):
         )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(AreaScopedAdmin):
+    """Records written only by services, read by the admins of the area (and superusers)."""
+
+    staff_may_view = False
+
     def has_add_permission(self, request):
         return False
 
@@ -155,6 +159,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class BallotPaperAdmin(ReadOnlyAdmin):
     """The turnout record: who handed in a paper, and when. It says nothing about the choices."""
 
+    area_field = "ballot__area"
     list_display = ["ballot", "delegate", "receipt_code", "cast_at"]
     list_filter = ["ballot"]
     search_fields = ["delegate__name", "receipt_code"]
@@ -165,6 +170,7 @@ class BallotPaperAdmin(ReadOnlyAdmin):
 class VoteAdmin(ReadOnlyAdmin):
     """Votes, for audits of the count. Never the paper (and so never the delegate), ordered by random id."""
 
+    area_field = "ballot__area"
     list_display = ["id", "ballot", "candidate", "choice"]
     list_filter = ["ballot", "choice"]
     fields = ["id", "ballot", "candidate", "choice"]
@@ -207,11 +213,13 @@ class LivelihoodProjectAdmin(AreaScopedAdmin):
 
 @admin.register(ProgressReport)
 class ProgressReportAdmin(ReadOnlyAdmin):
+    area_field = "project__area"
     list_display = ["project", "percent", "created_at", "created_by"]
     fields = ["project", "percent", "text", "created_at", "created_by"]
 
 
 @admin.register(Evaluation)
 class EvaluationAdmin(ReadOnlyAdmin):
+    area_field = "project__area"
     list_display = ["project", "assessment", "created_at"]
     fields = ["project", "assessment", "created_at", "created_by"]

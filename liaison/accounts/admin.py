@@ -1,28 +1,29 @@
 """Back office scoping shared by every admin, and the user admin.
 
 `AreaScopedAdmin` is the one mixin every back-office model uses: the changelist, the change/history/delete
-views and the foreign-key choices are limited to the user's area subtree, and another area's object is a
-404 (never a redirect that says it exists). Permissions follow the portal roles, not Django's model
+views, the actions (which run on the changelist's queryset), the autocomplete (which reads the target model's
+admin queryset) and the foreign-key choices are limited to the user's area subtree, and another area's object
+is a 404 (never a redirect that says it exists). Permissions follow the portal roles, not Django's model
 permissions: admins may do everything in their subtree; staff what `staff_may_edit`/`staff_may_view` allow.
+History is for reading (see admin_history), and a change page that shows a personal number in full writes the
+audit record. The few admins outside the scope (superuser-only tables, the calendar) are listed in
+tests/liaison/test_admin_scope.py, which fails for any other admin that does not use the mixin.
 """
 
-import logging
-
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from liaison.errors import DomainError
+from liaison.privacy import contact_viewed
 
+from .admin_history import ReadOnlyHistoryAdmin
 from .models import User
 from .scoping import scope_to_area
-
-audit_log = logging.getLogger("liaison.audit")
 
 # Foreign-key choices are limited to the subtree: "app_label.model" -> path to the model's Area ("" for Area).
 # Other apps add their models here (e.g. CHOICE_SCOPES["suggestions.suggestion"] = "area").
@@ -60,6 +61,9 @@ def scoped_choices(model, user):
         return delegate_choices(user)
     if label in CHOICE_SCOPES:
         return scope_to_area(model._default_manager.all(), user, CHOICE_SCOPES[label])
+    model_admin = admin.site._registry.get(model)
+    if isinstance(model_admin, AreaScopedAdmin):  # any other back-office model: as its own admin scopes it
+        return scope_to_area(model._default_manager.all(), user, model_admin.area_field)
     return None
 
 
@@ -102,7 +106,7 @@ class ScopedPermissionsMixin:
         return False
 
 
-class AreaScopedAdmin(ScopedPermissionsMixin, SimpleHistoryAdmin):
+class AreaScopedAdmin(ScopedPermissionsMixin, ReadOnlyHistoryAdmin):
     area_field = "area"  # path from the model to its Area; "" for Area itself
 
     # --- scoping
@@ -154,6 +158,12 @@ class AreaScopedAdmin(ScopedPermissionsMixin, SimpleHistoryAdmin):
         self._require_in_scope(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    # --- personal numbers: a change page that shows one in full (or an inline's) writes the audit record
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and _shows_contact(self, context, obj):
+            contact_viewed(actor=request.user, obj=obj, where=request.path)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     # --- permissions by role, and by area for one object
     def has_module_permission(self, request):
         return self._allowed(request, write=False)
@@ -173,8 +183,24 @@ class AreaScopedAdmin(ScopedPermissionsMixin, SimpleHistoryAdmin):
         return self._allowed(request, write=True) and self.in_scope(request, obj)
 
 
+def _shows_contact(model_admin, context, obj) -> bool:
+    adminform = context.get("adminform")
+    shown = set(flatten_fieldsets(adminform.fieldsets)) if adminform is not None else set()
+    if any(getattr(obj, f, "") for f in model_admin.contact_fields if f in shown):
+        return True
+    for inline in context.get("inline_admin_formsets", []):
+        fields = set(getattr(inline.opts, "contact_fields", ())) & set(flatten_fieldsets(inline.fieldsets))
+        if fields and any(
+            getattr(form.instance, f, "") for form in inline.formset.initial_forms for f in fields
+        ):
+            return True
+    return False
+
+
 class ScopedInline(ScopedPermissionsMixin):
     """Inlines follow the same roles; the parent admin has already checked the area."""
+
+    contact_fields: tuple[str, ...] = ()  # personal numbers shown in full: the parent's page is audited
 
     def has_view_permission(self, request, obj=None):
         return self._allowed(request, write=False) or self._allowed(request, write=True)
@@ -204,6 +230,7 @@ class UserAdmin(AreaScopedAdmin, DjangoUserAdmin):
 
     staff_may_view = False
     staff_may_edit = False
+    contact_fields = ("phone",)
     list_display = [
         "username",
         "get_full_name",

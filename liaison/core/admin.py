@@ -1,13 +1,15 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from liaison.accounts.admin_history import ReadOnlyHistoryAdmin
 from liaison.workdays import calendar_changed
 
 from .models import WorkdayOverride
 
 
 @admin.register(WorkdayOverride)
-class WorkdayOverrideAdmin(SimpleHistoryAdmin):
+class WorkdayOverrideAdmin(ReadOnlyHistoryAdmin):
+    """The working-day calendar has no area: portal admins keep it (history is for reading, as everywhere)."""
+
     list_display = ["date", "is_workday", "note"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"
