@@ -58,6 +58,7 @@ from liaison.errors import (
 )
 from liaison.notifications.services import Recipient, notify
 from liaison.satisfaction import Satisfaction, SatisfactionTally
+from liaison.uploads import check_image
 from liaison.workdays import add_workdays, next_workday
 from stations.models import Area, Delegate, HandlingUnit
 
@@ -886,7 +887,7 @@ def activity_record_add(
     return ActivityRecord.objects.create(
         activity=a,
         text=(text or "").strip(),
-        photo=photo or "",
+        photo=check_image(photo).file if photo else "",
         is_public=is_public,
         created_by=actor if getattr(actor, "pk", None) else None,
     )

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from liaison.errors import AlreadyVoted, Conflict, InvalidTransition, NotPermitted, ValidationFailed
 from liaison.notifications.services import Recipient, notify
+from liaison.uploads import check_images
 from stations.models import Area, Delegate, HandlingUnit
 
 from . import conf, selectors
@@ -688,45 +688,24 @@ def site_complete(*, site_id: int, done_on: dt.date | None = None, actor=None) -
     return site
 
 
-def check_photo(f: UploadedFile) -> None:
-    """A JPEG or PNG of at most VOTING_PHOTO_MAX_BYTES that Pillow can actually read."""
-    from PIL import Image, UnidentifiedImageError
-
-    limit = conf.get("VOTING_PHOTO_MAX_BYTES")
-    if f.size > limit:
-        raise ValidationFailed(_("照片“%(n)s”超过 %(mb)s MB。") % {"n": f.name, "mb": limit // (1024 * 1024)})
-    try:
-        f.seek(0)
-        with Image.open(f) as img:
-            fmt = img.format
-            img.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationFailed(_("“%(n)s”不是有效的图片。") % {"n": f.name}) from None
-    finally:
-        f.seek(0)
-    if fmt not in ("JPEG", "PNG"):
-        raise ValidationFailed(_("照片“%(n)s”须为 JPEG 或 PNG 格式。") % {"n": f.name})
-
-
 @transaction.atomic
 def progress_report_create(
-    *, project_id: int, percent: int, text: str, photos: list[UploadedFile] | None = None, actor=None
+    *, project_id: int, percent: int, text: str, photos: list | None = None, actor=None
 ) -> ProgressReport:
     photos = list(photos or [])
     if not 0 <= int(percent) <= 100:
         raise ValidationFailed(_("完成进度须在0到100之间。"))
     if not (text or "").strip():
         raise ValidationFailed(_("请填写进展情况。"))
-    if len(photos) > conf.get("VOTING_PHOTO_MAX_COUNT"):
-        raise ValidationFailed(_("每次最多上传 %(n)s 张照片。") % {"n": conf.get("VOTING_PHOTO_MAX_COUNT")})
-    for f in photos:
-        check_photo(f)
+    photos = check_images(
+        photos, max_count=conf.get("VOTING_PHOTO_MAX_COUNT"), max_bytes=conf.get("VOTING_PHOTO_MAX_BYTES")
+    )
     project = LivelihoodProject.objects.select_for_update().get(pk=project_id)
     report = ProgressReport.objects.create(
         project=project, percent=int(percent), text=text.strip(), created_by=actor
     )
-    for f in photos:
-        ProgressPhoto.objects.create(report=report, image=f)
+    for p in photos:
+        ProgressPhoto.objects.create(report=report, image=p.file)
     project.percent = int(percent)
     project.status = (
         LivelihoodProject.Status.COMPLETED if project.percent == 100 else LivelihoodProject.Status.IN_PROGRESS

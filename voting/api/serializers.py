@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from stations.models import Area
 
+from .. import conf
 from ..models import (
     Ballot,
     LivelihoodProject,
@@ -401,7 +402,13 @@ class VotingDoneSerializer(serializers.Serializer):
 class ProgressCreateSerializer(serializers.Serializer):
     percent = serializers.IntegerField(min_value=0, max_value=100)
     text = serializers.CharField(max_length=3000)
-    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=10)
+    # Documents the multipart field; the view hands the files to the service, which checks them.
+    photos = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        max_length=conf.get("VOTING_PHOTO_MAX_COUNT"),
+    )
 
 
 VOTE_CHOICES = Vote.Choice.values
