@@ -881,13 +881,14 @@ def activity_finish(*, activity_id: int, actor=None) -> Activity:
 def activity_record_add(
     *, activity_id: int, text: str = "", photo=None, is_public: bool = True, actor=None
 ) -> ActivityRecord:
+    checked = check_image(photo) if photo else None  # decoded before the row lock is taken
     a = _locked_activity(activity_id)
     if not (text or "").strip() and not photo:
         raise ValidationFailed(_("请填写记录或上传照片。"))
     return ActivityRecord.objects.create(
         activity=a,
         text=(text or "").strip(),
-        photo=check_image(photo).file if photo else "",
+        photo=checked.file if checked else "",
         is_public=is_public,
         created_by=actor if getattr(actor, "pk", None) else None,
     )

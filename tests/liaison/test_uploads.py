@@ -469,3 +469,17 @@ def test_a_name_that_did_not_come_from_the_check_is_stored_as_opaque_bytes():
 
     assert re.fullmatch(r"x/\d{4}/\d{2}/[0-9a-f]{32}\.bin", UploadTo("x")(None, "shell.php.html"))
     assert re.fullmatch(r"x/\d{4}/\d{2}/[0-9a-f]{32}\.png", UploadTo("x")(None, "upload.png"))
+
+
+def test_public_project_page_links_the_polyglot_as_a_random_png(project, unit_user):
+    r = _api(unit_user).post(
+        f"/api/v1/projects/{project.pk}/progress/",
+        {"percent": 40, "text": "主体完工", "photos": [CASES["html-polyglot"].files(3)[0]]},
+        format="multipart",
+    )
+    assert r.status_code == 201
+    (url,) = r.json()["photos"]
+    assert re.fullmatch(r"/media/voting/progress/\d{4}/\d{2}/[0-9a-f]{32}\.png", url)
+    page = Client().get(f"/projects/{project.pk}/")
+    assert page.status_code == 200
+    assert re.findall(r'<img src="(/media/[^"]+)"', page.content.decode()) == [url]
