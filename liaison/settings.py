@@ -210,6 +210,13 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# --- Uploads (liaison.uploads): every photo is decoded by Pillow and refused above these limits; each use may
+# lower them (and sets how many files it takes). 40 megapixels admits any phone camera's photo while bounding
+# the memory one decode may take (~160 MB at 4 bytes per pixel).
+UPLOAD_IMAGE_MAX_BYTES = env_int("UPLOAD_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
+UPLOAD_IMAGE_MAX_PIXELS = env_int("UPLOAD_IMAGE_MAX_PIXELS", 40_000_000)
+UPLOAD_DOCUMENT_MAX_BYTES = env_int("UPLOAD_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
+
 # --- Email and SMS
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

@@ -1,11 +1,13 @@
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from liaison import views
 from liaison.accounts.api.views import MeView, TokenView
+from liaison.uploads.views import serve_media
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -31,8 +33,12 @@ urlpatterns = [
     path("", include("supervision.urls")),
     path("", include("stations.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if "://" not in settings.MEDIA_URL:
+    # Uploaded files, with the headers that keep them from acting as pages (a proxy serving MEDIA_ROOT itself
+    # must send the same ones; see the README).
+    urlpatterns.append(
+        re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", serve_media, name="media")
+    )
 
 handler400 = "liaison.views.bad_request"
 handler403 = "liaison.views.permission_denied"

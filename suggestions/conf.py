@@ -38,7 +38,8 @@ DEFAULTS = {
     # Limits on public input.
     "TITLE_MAX": 100,
     "CONTENT_MAX": 5000,
-    "PHOTO_MAX_BYTES": 5 * 1024 * 1024,
+    # Photos: bytes per photo (None: the shared UPLOAD_IMAGE_MAX_BYTES, 5 MB by default) and photos per suggestion.
+    "PHOTO_MAX_BYTES": None,
     "PHOTOS_MAX": 3,
 }
 

@@ -4,9 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liaison.errors import ValidationFailed
 from liaison.parsing import BoundedFormDateField
 from liaison.satisfaction import Satisfaction
+from liaison.uploads.fields import PhotosField
 from liaison.widgets import DateInput
 from stations.models import Area
 
@@ -15,24 +15,6 @@ from .models import Reply, Suggestion
 from .photos import check_photos
 
 PHONE_RE = r"^1\d{10}$"
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Up to three JPEG/PNG photos, each checked by Pillow on its content."""
-
-    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png"})
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        files = [super(PhotosField, self).clean(f, initial) for f in files if f]
-        try:
-            return check_photos(files)
-        except ValidationFailed as exc:
-            raise forms.ValidationError(exc.text) from None
 
 
 PUBLIC_TIERS = ["province", "city", "county", "township"]
@@ -68,7 +50,9 @@ class SuggestionForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}),
     )
     email = forms.EmailField(label=_("电子邮箱（选填）"), required=False)
-    photos = PhotosField(label=_("图片（选填，最多3张，JPEG/PNG，每张不超过5MB）"), required=False)
+    photos = PhotosField(
+        check=check_photos, label=_("图片（选填，最多3张，JPEG/PNG，每张不超过5MB）"), required=False
+    )
     website = forms.CharField(required=False, label=_("网站"))  # honeypot, hidden by CSS
 
     area_tiers = PUBLIC_TIERS
@@ -114,7 +98,7 @@ class DelegateSuggestionForm(forms.Form):
     )
     category = forms.ChoiceField(label=_("类别"), choices=Suggestion.Category.choices, initial="other")
     area = forms.ChoiceField(label=_("涉及区划"), required=False)
-    photos = PhotosField(label=_("图片（选填，最多3张）"), required=False)
+    photos = PhotosField(check=check_photos, label=_("图片（选填，最多3张）"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from liaison.satisfaction import Satisfaction
+from liaison.uploads import UploadTo
 
 # No 0/O, 1/I: a code read out over the phone or copied from paper cannot be misread.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -254,14 +255,15 @@ class Suggestion(models.Model):
 
 
 def _photo_path(instance, filename: str) -> str:
+    """The upload_to of migration 0001 (names are UploadTo's now)."""
     return f"suggestions/{instance.suggestion.created_at:%Y/%m}/{secrets.token_hex(8)}.{instance.ext}"
 
 
 class SuggestionPhoto(models.Model):
-    """Up to three photos per suggestion; JPEG or PNG, checked by Pillow on content (see forms/services)."""
+    """Up to three photos per suggestion; JPEG or PNG, checked on content (suggestions.photos)."""
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="photos")
-    image = models.FileField(_("图片"), upload_to=_photo_path)
+    image = models.FileField(_("图片"), upload_to=UploadTo("suggestions"))
     ext = models.CharField(max_length=4, editable=False)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)

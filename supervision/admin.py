@@ -2,11 +2,13 @@
 writes that carry a workflow (issuing an opinion, accepting a rectification, opening/closing a vote) call
 services; plain records (plans, windows, activities, records) are edited directly."""
 
+from django import forms
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.accounts.admin import CHOICE_SCOPES, AreaScopedAdmin, ScopedInline, run_service_action
+from liaison.uploads.fields import PhotoField
 
 from .models import (
     Activity,
@@ -87,8 +89,17 @@ class TopicAdmin(AreaScopedAdmin):
         super().save_model(request, obj, form, change)
 
 
+class RecordForm(forms.ModelForm):
+    photo = PhotoField(label=_("照片"), required=False)  # the shared upload check (liaison.uploads)
+
+    class Meta:
+        model = ActivityRecord
+        fields = ["text", "photo", "is_public"]
+
+
 class RecordInline(ScopedInline, admin.TabularInline):
     model = ActivityRecord
+    form = RecordForm
     extra = 0
     fields = ["text", "photo", "is_public"]
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from liaison.satisfaction import Satisfaction
+from liaison.uploads import UploadTo
 
 
 class SupervisionPlan(models.Model):
@@ -253,7 +254,7 @@ class ActivityRecord(models.Model):
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="records")
     text = models.TextField(_("记录"), blank=True)
-    photo = models.ImageField(_("照片"), upload_to="supervision/%Y/%m/", blank=True)
+    photo = models.ImageField(_("照片"), upload_to=UploadTo("supervision"), blank=True)
     is_public = models.BooleanField(_("公开"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

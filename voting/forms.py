@@ -4,9 +4,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from liaison.uploads import CheckedUpload, check_images
+from liaison.uploads.fields import PhotosField
 from liaison.widgets import DateInput
 from stations.models import Area, Delegate, HandlingUnit
 
+from . import conf
 from .models import Ballot, Candidate, ProjectProposal, Vote
 
 
@@ -129,26 +132,17 @@ class SiteForm(forms.Form):
     )
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleImageField(forms.FileField):
-    widget = MultipleFileInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleImageField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
+def check_progress_photos(files) -> list[CheckedUpload]:
+    return check_images(
+        files, max_count=conf.get("VOTING_PHOTO_MAX_COUNT"), max_bytes=conf.get("VOTING_PHOTO_MAX_BYTES")
+    )
 
 
 class ProgressForm(forms.Form):
     text = forms.CharField(label=_("进展情况"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5}))
-    photos = MultipleImageField(label=_("现场照片（最多3张，JPEG/PNG，每张不超过5MB）"), required=False)
+    photos = PhotosField(
+        check=check_progress_photos, label=_("现场照片（最多3张，JPEG/PNG，每张不超过5MB）"), required=False
+    )
 
 
 VOTE_CHOICES = Vote.Choice.choices

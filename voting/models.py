@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from liaison.uploads import UploadTo
+
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 
 
@@ -429,7 +431,7 @@ class ProgressReport(models.Model):
 
 class ProgressPhoto(models.Model):
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("照片"), upload_to="voting/progress/%Y/%m/")
+    image = models.ImageField(_("照片"), upload_to=UploadTo("voting/progress"))
     history = HistoricalRecords()
 
     class Meta:

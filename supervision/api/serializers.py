@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from liaison.parsing import IdField, IdListField
 from liaison.satisfaction import Satisfaction
+from liaison.uploads.fields import SingleFileField
 from stations.models import Area, Delegate, HandlingUnit
 
 from ..models import (
@@ -357,7 +358,7 @@ class ActivityDetailOut(ActivityOut):
 
 class RecordIn(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=True, default="")
-    photo = serializers.ImageField(required=False, allow_null=True, default=None)
+    photo = SingleFileField(required=False, allow_null=True, default=None)  # checked by the service
     is_public = serializers.BooleanField(required=False, default=True)
 
 

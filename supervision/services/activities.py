@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from liaison.errors import InvalidTransition, NotPermitted, ValidationFailed
 from liaison.notifications.services import Recipient, notify
+from liaison.uploads import check_image
 from stations.models import Area, Delegate, HandlingUnit
 
 from ..models import Activity, ActivityRecord, Clue, ClueRequest, SupervisionPlan, Topic
@@ -96,13 +97,14 @@ def activity_finish(*, activity_id: int, actor=None) -> Activity:
 def activity_record_add(
     *, activity_id: int, text: str = "", photo=None, is_public: bool = True, actor=None
 ) -> ActivityRecord:
+    checked = check_image(photo) if photo else None  # decoded before the row lock is taken
     a = _locked_activity(activity_id)
     if not (text or "").strip() and not photo:
         raise ValidationFailed(_("请填写记录或上传照片。"))
     return ActivityRecord.objects.create(
         activity=a,
         text=(text or "").strip(),
-        photo=photo or "",
+        photo=checked.file if checked else "",
         is_public=is_public,
         created_by=actor if getattr(actor, "pk", None) else None,
     )

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from liaison.parsing import IdField, IdListField
 from stations.models import Area
 
+from .. import conf
 from ..models import (
     Ballot,
     LivelihoodProject,
@@ -404,7 +405,13 @@ class ProgressCreateSerializer(serializers.Serializer):
         "reached.",
     )
     text = serializers.CharField(max_length=3000)
-    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=10)
+    # Documents the multipart field; the view hands the files to the service, which checks them.
+    photos = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        max_length=conf.get("VOTING_PHOTO_MAX_COUNT"),
+    )
 
 
 VOTE_CHOICES = Vote.Choice.values

@@ -510,10 +510,11 @@ class ProgressReportView(APIView):
         if not request.user.is_unit_user:
             raise PermissionDenied("仅限承办单位报送进展。")
         project = _project_for(request, pk)
-        data = request.data.copy() if hasattr(request.data, "copy") else dict(request.data)
+        # Read the fields, never copy request.data: a copy deep-copies the uploaded files, and one spooled to
+        # disk (over 2.5 MB) cannot be copied ("cannot pickle '_io.BufferedRandom'").
         photos = request.FILES.getlist("photos") if request.FILES else []
         ser = serializers.ProgressCreateSerializer(
-            data={"percent": data.get("percent"), "text": data.get("text")}
+            data={"percent": request.data.get("percent"), "text": request.data.get("text")}
         )
         ser.is_valid(raise_exception=True)
         report = progress_report_create(

@@ -5,7 +5,6 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from liaison.errors import Conflict, InvalidTransition, ValidationFailed, get_or_not_found
 from liaison.notifications.services import notify
+from liaison.uploads import check_images
 from stations.models import HandlingUnit
 
 from .. import conf
@@ -184,29 +184,9 @@ def site_complete(*, site_id: int, done_on: dt.date | None = None, actor=None) -
     return site
 
 
-def check_photo(f: UploadedFile) -> None:
-    """A JPEG or PNG of at most VOTING_PHOTO_MAX_BYTES that Pillow can actually read."""
-    from PIL import Image, UnidentifiedImageError
-
-    limit = conf.get("VOTING_PHOTO_MAX_BYTES")
-    if f.size > limit:
-        raise ValidationFailed(_("照片“%(n)s”超过 %(mb)s MB。") % {"n": f.name, "mb": limit // (1024 * 1024)})
-    try:
-        f.seek(0)
-        with Image.open(f) as img:
-            fmt = img.format
-            img.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationFailed(_("“%(n)s”不是有效的图片。") % {"n": f.name}) from None
-    finally:
-        f.seek(0)
-    if fmt not in ("JPEG", "PNG"):
-        raise ValidationFailed(_("照片“%(n)s”须为 JPEG 或 PNG 格式。") % {"n": f.name})
-
-
 @transaction.atomic
 def progress_report_create(
-    *, project_id: int, text: str, photos: list[UploadedFile] | None = None, actor=None, percent=None
+    *, project_id: int, text: str, photos: list | None = None, actor=None, percent=None
 ) -> ProgressReport:
     """The owning unit's progress report: text and photos. The report records the project's progress as
     computed from its sites and milestones at that moment; `percent`, a figure typed by older clients, is
@@ -214,18 +194,17 @@ def progress_report_create(
     photos = list(photos or [])
     if not (text or "").strip():
         raise ValidationFailed(_("请填写进展情况。"))
-    if len(photos) > conf.get("VOTING_PHOTO_MAX_COUNT"):
-        raise ValidationFailed(_("每次最多上传 %(n)s 张照片。") % {"n": conf.get("VOTING_PHOTO_MAX_COUNT")})
-    for f in photos:
-        check_photo(f)
+    photos = check_images(
+        photos, max_count=conf.get("VOTING_PHOTO_MAX_COUNT"), max_bytes=conf.get("VOTING_PHOTO_MAX_BYTES")
+    )
     project = get_or_not_found(LivelihoodProject.objects.select_for_update(), pk=project_id)
     report = ProgressReport(project=project, percent=0, text=text.strip(), created_by=actor)
     report.save()
     project = _project_progress(project)
     report.percent = project.percent
     report.save(update_fields=["percent"])
-    for f in photos:
-        ProgressPhoto.objects.create(report=report, image=f)
+    for p in photos:
+        ProgressPhoto.objects.create(report=report, image=p.file)
     return report
 
 
