@@ -21,11 +21,12 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from suggestions.models import SuggestionPhoto
-from supervision import services as supervision_services
 from supervision.models import ActivityRecord
+from supervision.services.activities import activity_create
 from tests.voting.conftest import make_ballot, make_proposals, roll_delegates, window  # noqa: F401
-from voting import services as voting_services
 from voting.models import ProgressPhoto
+from voting.services.ballots import ballot_cast, ballot_close, ballot_publish
+from voting.services.projects import project_create
 
 pytestmark = pytest.mark.django_db
 
@@ -123,23 +124,19 @@ def _gif_bytes() -> bytes:
 def project(make_ballot, unit):  # noqa: F811
     ballot, cands, roll = make_ballot()
     for d in roll[:6]:
-        voting_services.ballot_cast(
+        ballot_cast(
             ballot_id=ballot.pk,
             delegate=d,
             choices={c.pk: "for" if c == cands[0] else "against" for c in cands},
         )
-    voting_services.ballot_close(ballot_id=ballot.pk)
-    voting_services.ballot_publish(ballot_id=ballot.pk)
-    return voting_services.project_create(
-        candidate_id=cands[0].pk, unit=unit, budget=100, target_date=dt.date(2027, 6, 30)
-    )
+    ballot_close(ballot_id=ballot.pk)
+    ballot_publish(ballot_id=ballot.pk)
+    return project_create(candidate_id=cands[0].pk, unit=unit, budget=100, target_date=dt.date(2027, 6, 30))
 
 
 @pytest.fixture
 def activity(tree, unit):
-    return supervision_services.activity_create(
-        kind="inspection", title="背街小巷照明视察", area=tree.county, units=[unit]
-    )
+    return activity_create(kind="inspection", title="背街小巷照明视察", area=tree.county, units=[unit])
 
 
 def _api(user=None) -> APIClient:
