@@ -1,5 +1,7 @@
 """Domain errors. Services raise them; one DRF exception handler and the page views turn them into 4xx."""
 
+import math
+
 from django.utils.translation import gettext_lazy as _
 
 
@@ -41,3 +43,21 @@ class NotPermitted(DomainError):
 class ValidationFailed(DomainError):
     code = "invalid"
     status_code = 400
+
+
+class RateLimited(DomainError):
+    """Too many requests: 429 with `Retry-After: retry_after` (seconds), on the API and on pages alike."""
+
+    code = "rate_limited"
+    status_code = 429
+    default_message = _("操作太频繁，请稍后再试。")
+
+    def __init__(self, message=None, *, retry_after: int | None = None, code: str | None = None):
+        super().__init__(message, code=code)
+        self.retry_after = max(1, math.ceil(retry_after)) if retry_after is not None else None
+
+
+class SmsUnavailable(DomainError):
+    code = "sms_unavailable"
+    status_code = 503
+    default_message = _("短信暂时无法发送，请稍后再试。")

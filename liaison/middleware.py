@@ -1,6 +1,5 @@
-from django.shortcuts import render
-
 from .errors import DomainError
+from .views import error_page
 
 
 class DomainErrorMiddleware:
@@ -14,10 +13,5 @@ class DomainErrorMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, DomainError) and not request.path.startswith("/api/"):
-            return render(
-                request,
-                "error.html",
-                {"status": exception.status_code, "title": str(exception.message)},
-                status=exception.status_code,
-            )
+            return error_page(request, exception)
         return None

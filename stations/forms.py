@@ -82,10 +82,6 @@ class AppointmentForm(forms.Form):
             raise forms.ValidationError(_("希望日期不能早于今天。"))
         return value
 
-    @property
-    def is_bot(self) -> bool:
-        return bool(self.data.get("website"))
-
 
 class ReceptionLogForm(forms.Form):
     station = forms.ModelChoiceField(label=_("联络站"), queryset=Station.objects.none())

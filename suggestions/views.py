@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from liaison import ratelimit
 from liaison.accounts.decorators import delegate_required, staff_required, unit_required
 from liaison.api import KnownCountPaginator
 from liaison.errors import DomainError
+from liaison.guard import anonymous_write
 from stations.models import Area, Delegate, Station
 from stations.qr import qr_svg
 
@@ -55,15 +55,6 @@ def _domain_error(request, exc: DomainError) -> None:
     messages.error(request, str(msg))
 
 
-def _rate_limited(request, scope: str):
-    wait = ratelimit.hit(scope, ratelimit.client_ip(request))
-    if wait is None:
-        return None
-    return render(
-        request, "suggestions/rate_limited.html", {"wait_minutes": max(1, round(wait / 60))}, status=429
-    )
-
-
 # --- public: the form --------------------------------------------------------------------------------------
 def _addressee(request) -> dict:
     """`?station=ID`, `?delegate=ID` or `?area=CODE` from station and delegate pages."""
@@ -85,20 +76,17 @@ def _addressee(request) -> dict:
     return out
 
 
+@anonymous_write("suggestion")
 def suggestion_new(request):
-    """The public form (phone-friendly): title, content, category, optional contact, up to three photos."""
+    """The public form (phone-friendly): title, content, category, optional contact, up to three photos.
+    A POST passes the rate limit and the honeypot first (liaison.guard)."""
     to = _addressee(request)
     addressed = bool(to["station"] or to["delegate"])
     initial = {"area": to["area"].code} if to["area"] else {}
     if request.method == "POST":
-        limited = _rate_limited(request, "suggestion")
-        if limited:
-            return limited
         form = SuggestionForm(request.POST, request.FILES, addressed=addressed)
         if form.is_valid():
             d = form.cleaned_data
-            if d.get("website"):
-                return _error(request, 400, _("提交被拒绝"))
             try:
                 s = services.suggestion_submit(
                     title=d["title"],
@@ -143,9 +131,10 @@ def track_lookup(request):
     return render(request, "suggestions/lookup.html", {"form": form})
 
 
+@anonymous_write("rating")
 def track(request, code: str):
     """The public tracking page: timeline, replies and the supervision topics the opinion fed (four queries),
-    a rating form when replied."""
+    a rating form when replied (a POST passes the rate limit and the honeypot first: liaison.guard)."""
     from supervision.selectors import topics_for_suggestion  # supervision links to suggestions, not back
 
     s = selectors.tracking(code)
@@ -158,9 +147,6 @@ def track(request, code: str):
         )
     form = RatingForm()
     if request.method == "POST":
-        limited = _rate_limited(request, "rating")
-        if limited:
-            return limited
         form = RatingForm(request.POST)
         if form.is_valid():
             try:

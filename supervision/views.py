@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from liaison import ratelimit
 from liaison.accounts.decorators import delegate_required, staff_required, unit_required
-from liaison.errors import DomainError
+from liaison.errors import DomainError, RateLimited
+from liaison.guard import anonymous_write
 
 from . import selectors, services
 from .forms import (
@@ -32,12 +32,6 @@ from .forms import (
 from .models import Assessment, AssessmentVote, Question, Rectification, Topic
 
 PAGE_SIZE = 20
-
-
-def _rate_limited(request, wait: int):
-    response = render(request, "stations/rate_limited.html", {"wait_minutes": max(1, wait // 60)}, status=429)
-    response["Retry-After"] = str(wait)
-    return response
 
 
 # --- public ----------------------------------------------------------------------------------------------
@@ -64,19 +58,13 @@ def index(request):
 
 
 @require_http_methods(["GET", "POST"])
+@anonymous_write("topic")  # rate limit and honeypot first (liaison.guard)
 def topic_propose(request):
     windows = list(selectors.open_windows())
     areas = [w.area for w in windows]
     if request.method == "POST":
-        wait = ratelimit.hit("topic", ratelimit.client_ip(request))
-        if wait is not None:
-            return _rate_limited(request, wait)
         form = TopicForm(request.POST, areas=areas)
         if form.is_valid():
-            if form.cleaned_data["website"]:  # honeypot: a bot filled the hidden field
-                return render(
-                    request, "error.html", {"status": 400, "title": _("提交未通过校验")}, status=400
-                )
             area = next(a for a in areas if a.code == form.cleaned_data["area"])
             user = request.user
             kind, delegate = Topic.Proposer.PUBLIC, None
@@ -112,11 +100,17 @@ def topic_detail(request, pk):
     )
 
 
+def _support_scope(request) -> str:
+    return "sms_code_client" if request.POST.get("action") == "code" else "support"
+
+
 @require_POST
+@anonymous_write(_support_scope)  # per client: SMS codes and supports counted apart (liaison.guard)
 def topic_support(request, pk):
     """Two steps on one form: `action=code` sends the SMS code, `action=support` confirms with it.
 
     With htmx only the support box is swapped; without JavaScript the whole page is rendered again.
+    A RateLimited from the service (the per-number SMS limit) is the 429 page, like every other.
     """
     topic = _public_topic(pk)
     action = request.POST.get("action")
@@ -126,25 +120,19 @@ def topic_support(request, pk):
         form = PhoneForm(request.POST)
         ctx.update(step="phone", form=form)
         if form.is_valid():
-            wait = ratelimit.hit("sms_code_client", ratelimit.client_ip(request))
-            if wait is not None:
-                form.add_error(None, _("获取验证码太频繁，请稍后再试。"))
-                status = 429
+            try:
+                services.sms_code_request(phone=form.cleaned_data["phone"])
+            except RateLimited:
+                raise  # the 429 page with Retry-After (liaison.middleware)
+            except DomainError as exc:
+                form.add_error(None, str(exc.message))
+                status = exc.status_code
             else:
-                try:
-                    services.sms_code_request(phone=form.cleaned_data["phone"])
-                except DomainError as exc:
-                    form.add_error(None, str(exc.message))
-                    status = exc.status_code
-                else:
-                    ctx.update(step="code", form=SupportForm(initial={"phone": form.cleaned_data["phone"]}))
+                ctx.update(step="code", form=SupportForm(initial={"phone": form.cleaned_data["phone"]}))
     elif action == "support":
         form = SupportForm(request.POST)
         ctx.update(step="code", form=form)
         if form.is_valid():
-            wait = ratelimit.hit("support", ratelimit.client_ip(request))
-            if wait is not None:
-                return _rate_limited(request, wait)
             try:
                 supports = services.topic_support(topic_id=topic.pk, **form.cleaned_data)
             except DomainError as exc:

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from liaison import ratelimit
 from liaison.accounts.decorators import admin_required, delegate_required, role_required, staff_required
 from liaison.errors import DomainError, InvalidTransition
+from liaison.guard import anonymous_write
 from stations.models import Delegate
 from stations.selectors import area_by_code
 
@@ -38,8 +38,9 @@ def _fail(request, exc: DomainError):
 
 
 # === 群众提 =====================================================================================================
+@anonymous_write("proposal")
 def proposal_new(request):
-    """The public form. Rate-limited per client (scope "proposal"); a filled honeypot saves nothing."""
+    """The public form. A POST passes the rate limit (scope "proposal") and the honeypot first (liaison.guard)."""
     today = timezone.localdate()
     windows = list(
         selectors.ProposalWindow.objects.filter(opens_on__lte=today, closes_on__gte=today).select_related(
@@ -49,19 +50,8 @@ def proposal_new(request):
     paths = [w.area.path for w in windows]
     form = forms.ProposalForm(request.POST or None, window_paths=paths)
     if request.method == "POST":
-        if ratelimit.hit("proposal", ratelimit.client_ip(request)) is not None:
-            return render(
-                request, "error.html", {"status": 429, "title": _("提交太频繁了，请稍后再试。")}, status=429
-            )
         if form.is_valid():
             data = form.cleaned_data
-            if data.get("website"):
-                return render(
-                    request,
-                    "error.html",
-                    {"status": 400, "title": _("提交失败，请刷新页面后重试。")},
-                    status=400,
-                )
             user = request.user
             delegate = user.delegate if user.is_authenticated and user.is_delegate_user else None
             try:
