@@ -217,7 +217,9 @@ class RedisCache(django_redis.RedisCache):
             raise CacheUnavailable(self.health.location)
         try:
             if fast_path():
-                count = self._cache.incr_window(self.make_and_validate_key(key, version=version), int(timeout))
+                count = self._cache.incr_window(
+                    self.make_and_validate_key(key, version=version), int(timeout)
+                )
             else:
                 count = self._public_incr_window(key, int(timeout), version)
         except Exception as exc:

@@ -77,4 +77,6 @@ def env_rate(name: str, default: str) -> Rate:
     try:
         return parse_rate(raw)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be a rate like 10/h (count/s, m, h or d), not {raw!r}") from exc
+        raise ImproperlyConfigured(
+            f"{name} must be a rate like 10/h (count/s, m, h or d), not {raw!r}"
+        ) from exc

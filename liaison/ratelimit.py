@@ -83,7 +83,9 @@ def hit(scope: str, key: str, rate: str | Rate | None = None) -> int | None:
     except CacheUnavailable:
         if not _local.active:
             _local.active = True
-            logger.warning("The shared cache is unavailable: rate limits are counted per process until it is back")
+            logger.warning(
+                "The shared cache is unavailable: rate limits are counted per process until it is back"
+            )
         count = _local.incr(cache_key, period)
     else:
         if _local.active:

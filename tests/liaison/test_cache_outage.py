@@ -92,7 +92,9 @@ def test_the_outage_is_logged_once_not_per_request(station, redis_down, client, 
 def test_without_the_shared_cache_submissions_are_limited_per_process(redis_down, station, caplog):
     caplog.set_level(logging.WARNING)
     api = APIClient()
-    assert [api.post("/api/v1/suggestions/", _submission(station), format="json").status_code for _ in range(3)] == [
+    assert [
+        api.post("/api/v1/suggestions/", _submission(station), format="json").status_code for _ in range(3)
+    ] == [
         201,
         201,
         429,
