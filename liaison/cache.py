@@ -23,6 +23,7 @@ import time
 import redis
 from django.core.cache.backends import redis as django_redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.utils.functional import cached_property
 
 logger = logging.getLogger(__name__)
 
@@ -103,8 +104,6 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         self._clients_by_pool: dict[object, redis.Redis] = {}
 
     def get_client(self, key=None, *, write=False):
-        if not fast_path():
-            return super().get_client(key, write=write)
         pool = self._get_connection_pool(write)  # Django's (private), checked by fast_path()
         client = self._clients_by_pool.get(pool)
         if client is None:
@@ -131,12 +130,9 @@ def fast_path() -> bool:
     """Whether Django's Redis backend still has the private parts the fast path uses (checked once)."""
     global _fast_path
     if _fast_path is None:
-        probe = django_redis.RedisCache("redis://127.0.0.1:6379", {})
-        _fast_path = (
-            hasattr(probe, "_class")
-            and hasattr(django_redis.RedisCache, "_cache")
-            and callable(getattr(django_redis.RedisCacheClient, "_get_connection_pool", None))
-        )
+        _fast_path = isinstance(
+            getattr(django_redis.RedisCache, "_cache", None), cached_property
+        ) and callable(getattr(django_redis.RedisCacheClient, "_get_connection_pool", None))
         if not _fast_path:
             logger.info("Django's Redis backend has changed: the cache uses its public API only")
     return _fast_path
@@ -150,7 +146,8 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self.health = _health_of(server if isinstance(server, str) else ",".join(server))
-        if fast_path():
+        self.fast = fast_path() and hasattr(self, "_class")
+        if self.fast:
             self._class = RedisCacheClient  # Django's hook for the client class (private)
 
     def _guard(self, operation, fallback, *args, **kwargs):
@@ -216,7 +213,7 @@ class RedisCache(django_redis.RedisCache):
         if self.health.skip():
             raise CacheUnavailable(self.health.location)
         try:
-            if fast_path():
+            if self.fast:
                 count = self._cache.incr_window(
                     self.make_and_validate_key(key, version=version), int(timeout)
                 )

@@ -8,6 +8,8 @@ alike: no Redis server is needed to be without one.
 import logging
 
 import pytest
+import redis
+from django.core.cache.backends import redis as django_redis
 from django.test import override_settings
 from rest_framework.test import APIClient
 
@@ -116,3 +118,59 @@ def test_healthz_reports_a_reachable_cache(client, settings, db):
     assert r.status_code == 200
     checks = r.json()["checks"]
     assert checks["cache"] == "ok"
+
+
+def test_after_a_failure_redis_is_left_alone_for_a_while_then_tried_again(monkeypatch, caplog):
+    monkeypatch.setattr(liaison_cache, "_health", {})
+    now = [1000.0]
+    monkeypatch.setattr(liaison_cache, "clock", lambda: now[0])
+    calls = []
+    answers = [redis.exceptions.ConnectionError("refused"), "cached"]
+
+    def parent_get(self, key, default=None, version=None):
+        calls.append(key)
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    monkeypatch.setattr(django_redis.RedisCache, "get", parent_get)
+    backend = liaison_cache.RedisCache("redis://127.0.0.1:1/0", {})
+    caplog.set_level(logging.INFO, logger="liaison.cache")
+
+    assert backend.get("k", "default") == "default"  # the failure is a miss
+    assert backend.get("k", "default") == "default"  # within the pause: Redis is not even tried
+    with pytest.raises(liaison_cache.CacheUnavailable):
+        backend.incr_window("rl", 60)
+    assert calls == ["k"]
+    now[0] += backend.retry_seconds + 0.1
+    assert backend.get("k") == "cached"  # tried again, and it answers
+    assert calls == ["k", "k"]
+    assert [r.getMessage().split(" is ")[-1][:11] for r in caplog.records] == ["unavailable", "back"]
+
+
+def test_a_programming_error_is_not_mistaken_for_an_outage(monkeypatch):
+    monkeypatch.setattr(liaison_cache, "_health", {})
+
+    def wrong_type(self, key, delta=1, version=None):
+        raise redis.exceptions.ResponseError(
+            "WRONGTYPE Operation against a key holding the wrong kind of value"
+        )
+
+    monkeypatch.setattr(django_redis.RedisCache, "incr", wrong_type)
+    backend = liaison_cache.RedisCache("redis://127.0.0.1:1/0", {})
+    with pytest.raises(redis.exceptions.ResponseError):
+        backend.incr("k")
+
+
+def test_the_public_api_path_degrades_the_same_way(redis_down, monkeypatch):
+    with monkeypatch.context() as m:
+        m.setattr(liaison_cache, "_fast_path", False)
+        backend = liaison_cache.RedisCache("redis://127.0.0.1:1/0", UNREACHABLE_REDIS["default"])
+    assert backend.fast is False
+    assert backend.get("k", "default") == "default"
+    assert backend.add("k", 1) is False
+    with pytest.raises(liaison_cache.CacheUnavailable):
+        backend.incr_window("rl", 60)
+    with pytest.raises(ValueError):
+        backend.incr("k")
