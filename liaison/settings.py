@@ -114,7 +114,15 @@ AUTH_USER_MODEL = "accounts.User"
 # --- Redis: broker and cache when REDIS_URL is set.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "liaison.cache.RedisCache", "LOCATION": REDIS_URL}}
+    # liaison.cache degrades to "no cache" while Redis is unreachable; short timeouts keep a Redis that does not
+    # answer at all (a dead host, not a refused connection) from holding a request for long.
+    CACHES = {
+        "default": {
+            "BACKEND": "liaison.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     # Per-process cache: acceptable for the single-process demo; rate limits are then per process.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "liaison"}}
