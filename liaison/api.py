@@ -1,4 +1,4 @@
-"""Shared API plumbing: pagination, the one exception handler, and the atomic rate limiter."""
+"""Shared API plumbing: pagination, the one exception handler, and the gate of anonymous writes."""
 
 from functools import partial
 
@@ -14,8 +14,8 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from . import ratelimit
-from .errors import DomainError, NotFound, field_errors, first_message
+from . import guard
+from .errors import DomainError, NotFound, RateLimited, field_errors, first_message
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 
@@ -75,10 +75,15 @@ def invalid_response(errors, *, code: str = "invalid", status_code: int = 400) -
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, exceptions.Throttled):  # a DRF throttle: the same 429 as every other
+        exc = RateLimited(retry_after=exc.wait)
     if isinstance(exc, DomainError):
         if exc.field_errors:
             return invalid_response(exc.field_errors, code=exc.code, status_code=exc.status_code)
-        return Response({"detail": str(exc.message), "code": exc.code}, status=exc.status_code)
+        response = Response({"detail": str(exc.message), "code": exc.code}, status=exc.status_code)
+        if getattr(exc, "retry_after", None):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD: exc.messages}
         return invalid_response(errors)
@@ -97,20 +102,23 @@ def exception_handler(exc, context):
     return response
 
 
-class AtomicRateThrottle(BaseThrottle):
-    """A fixed-window limit per client address, counted with the cache's atomic increment.
+class AnonymousWriteThrottle(BaseThrottle):
+    """The gate of an anonymous write (liaison.guard): a fixed-window limit per client address in
+    settings.RATE_LIMITS[scope], then the honeypot. A refusal raises RateLimited (429, Retry-After) or
+    ValidationFailed (400), answered by exception_handler like any other domain error.
 
-    Subclasses set `scope`; the rate comes from settings.RATE_LIMITS[scope], e.g. "5/h".
+    Subclasses set `scope`; `honeypot = False` where no form is involved (the token login).
     Only unsafe methods are counted, so reading a page never uses up a client's allowance.
     """
 
     scope = ""
+    honeypot = True
 
     def allow_request(self, request, view):
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return True
-        self.retry_after = ratelimit.hit(self.scope, ratelimit.client_ip(request))
-        return self.retry_after is None
+        guard.check_write(request, self.scope, honeypot=self.honeypot)
+        return True
 
     def wait(self):
-        return self.retry_after
+        return None

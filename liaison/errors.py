@@ -8,6 +8,7 @@ The shapes a client sees (API.md, "Errors, once more precisely"):
 - `NotFound`, for whatever the caller may not see: 404 `{"detail", "code": "not_found"}`.
 """
 
+import math
 from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
@@ -129,3 +130,21 @@ def show_domain_error(request, exc: DomainError, form=None) -> None:
         shown = field in form.fields and not form.fields[field].widget.is_hidden
         for message in _messages(value):
             form.add_error(field if shown else None, message)
+
+
+class RateLimited(DomainError):
+    """Too many requests: 429 with `Retry-After: retry_after` (seconds), on the API and on pages alike."""
+
+    code = "rate_limited"
+    status_code = 429
+    default_message = _("操作太频繁，请稍后再试。")
+
+    def __init__(self, message=None, *, retry_after: int | None = None, code: str | None = None):
+        super().__init__(message, code=code)
+        self.retry_after = max(1, math.ceil(retry_after)) if retry_after is not None else None
+
+
+class SmsUnavailable(DomainError):
+    code = "sms_unavailable"
+    status_code = 503
+    default_message = _("短信暂时无法发送，请稍后再试。")

@@ -2,7 +2,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
 from .errors import DomainError
-from .pages import error_page
+from .pages import domain_error_page, error_page
 
 
 def _is_api(request) -> bool:
@@ -20,7 +20,7 @@ class DomainErrorMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, DomainError) and not _is_api(request):
-            return error_page(request, exception.status_code, exception.text)
+            return domain_error_page(request, exception)
         return None
 
 

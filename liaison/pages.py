@@ -8,6 +8,8 @@
   follow a 303 itself and swap the whole result page into the form's target).
 """
 
+import math
+
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.utils.cache import patch_vary_headers
@@ -35,17 +37,26 @@ def error_page(request: HttpRequest, status: int, title, message="") -> HttpResp
     return response
 
 
+def domain_error_page(request: HttpRequest, exc) -> HttpResponse:
+    """A DomainError as a page: its status and message; a 429 also says how long to wait (Retry-After)."""
+    retry_after = getattr(exc, "retry_after", None)
+    message = ""
+    if retry_after:
+        minutes = max(1, math.ceil(retry_after / 60))
+        message = ngettext("请约 %(minutes)d 分钟后再试。", "请约 %(minutes)d 分钟后再试。", minutes) % {
+            "minutes": minutes
+        }
+    response = error_page(request, exc.status_code, exc.text, message)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
 def rate_limited_page(request: HttpRequest, wait: int) -> HttpResponse:
     """429 with Retry-After: `wait` seconds until the client's allowance comes back."""
-    from django.utils.translation import gettext as _
+    from .errors import RateLimited
 
-    minutes = max(1, round(wait / 60))
-    message = ngettext(
-        "您提交得太频繁了，请约%(m)s分钟后再试。", "您提交得太频繁了，请约%(m)s分钟后再试。", minutes
-    ) % {"m": minutes}
-    response = error_page(request, 429, _("提交太频繁"), message)
-    response["Retry-After"] = str(wait)
-    return response
+    return domain_error_page(request, RateLimited(retry_after=wait))
 
 
 def see_other(request: HttpRequest, to, *args, **kwargs) -> HttpResponse:

@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("LIAISON_VAR_DIR", str(BASE_DIR / "var")))
@@ -118,7 +118,15 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # --- Redis: broker and cache when REDIS_URL is set.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "liaison.cache.RedisCache", "LOCATION": REDIS_URL}}
+    # liaison.cache degrades to "no cache" while Redis is unreachable; short timeouts keep a Redis that does not
+    # answer at all (a dead host, not a refused connection) from holding a request for long.
+    CACHES = {
+        "default": {
+            "BACKEND": "liaison.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     # Per-process cache: acceptable for the single-process demo; rate limits are then per process.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "liaison"}}
@@ -268,16 +276,17 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Domain defaults (each configurable per deployment)
+# Rate limits of the anonymous endpoints, parsed here: a bad RATE_LIMIT_* stops the start-up with its name.
 RATE_LIMITS = {
-    "appointment": env_str("RATE_LIMIT_APPOINTMENT", "5/h"),
-    "auth": env_str("RATE_LIMIT_AUTH", "20/m"),
-    "suggestion": env_str("RATE_LIMIT_SUGGESTION", "10/h"),
-    "rating": env_str("RATE_LIMIT_RATING", "20/h"),
-    "proposal": env_str("RATE_LIMIT_PROPOSAL", "10/h"),
-    "topic": env_str("RATE_LIMIT_TOPIC", "10/h"),
-    "sms_code_phone": env_str("RATE_LIMIT_SMS_CODE_PHONE", "3/h"),
-    "sms_code_client": env_str("RATE_LIMIT_SMS_CODE_CLIENT", "10/h"),
-    "support": env_str("RATE_LIMIT_SUPPORT", "30/h"),
+    "appointment": env_rate("RATE_LIMIT_APPOINTMENT", "5/h"),
+    "auth": env_rate("RATE_LIMIT_AUTH", "20/m"),
+    "suggestion": env_rate("RATE_LIMIT_SUGGESTION", "10/h"),
+    "rating": env_rate("RATE_LIMIT_RATING", "20/h"),
+    "proposal": env_rate("RATE_LIMIT_PROPOSAL", "10/h"),
+    "topic": env_rate("RATE_LIMIT_TOPIC", "10/h"),
+    "sms_code_phone": env_rate("RATE_LIMIT_SMS_CODE_PHONE", "3/h"),
+    "sms_code_client": env_rate("RATE_LIMIT_SMS_CODE_CLIENT", "10/h"),
+    "support": env_rate("RATE_LIMIT_SUPPORT", "30/h"),
 }
 RECEPTION_DAYS_AHEAD = env_int("RECEPTION_DAYS_AHEAD", 62)
 

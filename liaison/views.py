@@ -3,6 +3,7 @@
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.loader import select_template
@@ -28,10 +29,27 @@ def _broker_ok() -> tuple[bool, str]:
         return False, type(exc).__name__
 
 
+def _cache_ok() -> tuple[bool, str]:
+    try:
+        check = getattr(cache, "check", None)  # liaison.cache.RedisCache: a real round trip, never degraded
+        if check is not None:
+            check()
+        else:
+            cache.set("healthz", 1, 10)
+            if cache.get("healthz") != 1:
+                return False, "unreadable"
+        return True, "ok"
+    except Exception as exc:  # any cache failure is "unhealthy", reported, not raised
+        logger.warning("Cache health check failed: %s", exc)
+        return False, type(exc).__name__
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database and the task broker answer; 503 otherwise (for load balancers and monitors)."""
+    """200 when the database, the task broker and the cache answer; 503 otherwise (for load balancers and
+    monitors). The public site keeps answering without the cache (liaison.cache), but degraded: rate limits
+    per process, every public page computed afresh; this is where that shows."""
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -43,6 +61,8 @@ def healthz(request):
         checks["database"] = f"error: {type(exc).__name__}"
     ok, detail = _broker_ok()
     checks["broker"] = "ok" if ok else f"error: {detail}"
+    ok, detail = _cache_ok()
+    checks["cache"] = "ok" if ok else f"error: {detail}"
     healthy = all(v == "ok" for v in checks.values())
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
@@ -113,6 +133,19 @@ def lockout_response(request, original_response=None, credentials=None):
     """
     title = _("登录失败次数过多，账户已暂时锁定，请稍后再试。")
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": title, "code": "locked_out"}, status=429)
-    template = select_template([settings.AXES_LOCKOUT_TEMPLATE or "error.html", "error.html"])
-    return HttpResponse(template.render({"status": 429, "title": title}, request), status=429)
+        response = JsonResponse({"detail": title, "code": "locked_out"}, status=429)
+    else:
+        template = select_template([settings.AXES_LOCKOUT_TEMPLATE or "error.html", "error.html"])
+        response = HttpResponse(template.render({"status": 429, "title": title}, request), status=429)
+    wait = lockout_seconds(request)
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
+
+
+def lockout_seconds(request=None) -> int | None:
+    """How long a locked-out login waits at most: axes' cool-off (LOGIN_COOLOFF_MINUTES), None if permanent."""
+    from axes.helpers import get_cool_off
+
+    cool_off = get_cool_off(request)
+    return max(1, int(cool_off.total_seconds())) if cool_off else None

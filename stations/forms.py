@@ -83,10 +83,6 @@ class AppointmentForm(forms.Form):
             raise forms.ValidationError(_("希望日期不能早于今天。"))
         return value
 
-    @property
-    def is_bot(self) -> bool:
-        return bool(self.data.get("website"))
-
 
 class ReceptionLogForm(forms.Form):
     """The reception day itself; the opinions raised are the rows of ReceptionItemFormSet beside it."""

@@ -20,10 +20,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from liaison import ratelimit
 from liaison.accounts.decorators import delegate_required
 from liaison.errors import DomainError, show_domain_error
-from liaison.pages import error_page, rate_limited_page, see_other
+from liaison.guard import anonymous_write
+from liaison.pages import error_page, see_other
 from liaison.parsing import to_id
 
 from . import selectors, services
@@ -245,6 +245,7 @@ def delegate_detail(request, pk: int):
 
 # --- Public: appointments ---------------------------------------------------------------------------------
 @require_http_methods(["GET", "POST"])
+@anonymous_write("appointment")  # rate limit and honeypot before anything else (liaison.guard)
 def appointment_new(request, pk: int):
     delegate = get_object_or_404(Delegate.objects.filter(is_active=True), pk=pk)
     if request.method == "GET":
@@ -255,13 +256,7 @@ def appointment_new(request, pk: int):
             form.initial["station"] = from_station.pk
         return render(request, "stations/appointment_form.html", {"delegate": delegate, "form": form})
 
-    wait = ratelimit.hit("appointment", ratelimit.client_ip(request))
-    if wait is not None:
-        return rate_limited_page(request, wait)
-
     form = AppointmentForm(request.POST, delegate=delegate)
-    if form.is_bot:
-        return _error(request, 400, _("提交未通过校验"), _("请刷新页面后重新填写。"))
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from liaison import ratelimit
 from liaison.accounts.decorators import delegate_required, staff_required, unit_required
 from liaison.api import KnownCountPaginator
 from liaison.errors import DomainError, first_message, show_domain_error
-from liaison.pages import error_page, rate_limited_page
+from liaison.guard import anonymous_write
+from liaison.pages import error_page
 from liaison.parsing import posted_id, to_id
 from stations.models import Area, Delegate, Station
 from stations.qr import qr_svg
@@ -70,13 +70,6 @@ def _error(request, status: int, title: str, message: str = ""):
     return error_page(request, status, title, message)
 
 
-def _rate_limited(request, scope: str):
-    wait = ratelimit.hit(scope, ratelimit.client_ip(request))
-    if wait is None:
-        return None
-    return rate_limited_page(request, wait)
-
-
 # --- public: the form --------------------------------------------------------------------------------------
 def _addressee(request) -> dict:
     """`?station=ID`, `?delegate=ID` or `?area=CODE` from station and delegate pages."""
@@ -100,20 +93,17 @@ def _addressee(request) -> dict:
     return out
 
 
+@anonymous_write("suggestion")
 def suggestion_new(request):
-    """The public form (phone-friendly): title, content, category, optional contact, up to three photos."""
+    """The public form (phone-friendly): title, content, category, optional contact, up to three photos.
+    A POST passes the rate limit and the honeypot first (liaison.guard)."""
     to = _addressee(request)
     addressed = bool(to["station"] or to["delegate"])
     initial = {"area": to["area"].code} if to["area"] else {}
     if request.method == "POST":
-        limited = _rate_limited(request, "suggestion")
-        if limited:
-            return limited
         form = SuggestionForm(request.POST, request.FILES, addressed=addressed)
         if form.is_valid():
             d = form.cleaned_data
-            if d.get("website"):
-                return _error(request, 400, _("提交被拒绝"))
             try:
                 s = suggestion_submit(
                     title=d["title"],
@@ -158,9 +148,10 @@ def track_lookup(request):
     return render(request, "suggestions/lookup.html", {"form": form})
 
 
+@anonymous_write("rating")
 def track(request, code: str):
     """The public tracking page: timeline, replies and the supervision topics the opinion fed (four queries),
-    a rating form when replied."""
+    a rating form when replied (a POST passes the rate limit and the honeypot first: liaison.guard)."""
     s = selectors.tracking(code)
     if s is None:
         return render(
@@ -171,9 +162,6 @@ def track(request, code: str):
         )
     form = RatingForm()
     if request.method == "POST":
-        limited = _rate_limited(request, "rating")
-        if limited:
-            return limited
         form = RatingForm(request.POST)
         if form.is_valid():
             try:

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from liaison import ratelimit
 from liaison.accounts.decorators import delegate_required, staff_required, unit_required
-from liaison.errors import DomainError, ValidationFailed, show_domain_error
-from liaison.pages import error_page, rate_limited_page, see_other
+from liaison.errors import DomainError, RateLimited, ValidationFailed, show_domain_error
+from liaison.guard import anonymous_write
+from liaison.pages import error_page, see_other
 
 from . import selectors
 from .forms import (
@@ -48,10 +48,6 @@ from .services.topics import topic_support as topic_support_service
 PAGE_SIZE = 20
 
 
-def _rate_limited(request, wait: int):
-    return rate_limited_page(request, wait)
-
-
 # --- public ----------------------------------------------------------------------------------------------
 
 
@@ -76,17 +72,13 @@ def index(request):
 
 
 @require_http_methods(["GET", "POST"])
+@anonymous_write("topic")  # rate limit and honeypot first (liaison.guard)
 def topic_propose(request):
     windows = list(selectors.open_windows())
     areas = [w.area for w in windows]
     if request.method == "POST":
-        wait = ratelimit.hit("topic", ratelimit.client_ip(request))
-        if wait is not None:
-            return _rate_limited(request, wait)
         form = TopicForm(request.POST, areas=areas)
         if form.is_valid():
-            if form.cleaned_data["website"]:  # honeypot: a bot filled the hidden field
-                return error_page(request, 400, _("提交未通过校验"))
             area = next(a for a in areas if a.code == form.cleaned_data["area"])
             user = request.user
             kind, delegate = Topic.Proposer.PUBLIC, None
@@ -122,63 +114,58 @@ def topic_detail(request, pk):
     )
 
 
+def _support_scope(request) -> str:
+    return "sms_code_client" if request.POST.get("action") == "code" else "support"
+
+
 @require_POST
+@anonymous_write(_support_scope)  # per client: SMS codes and supports counted apart (liaison.guard)
 def topic_support(request, pk):
     """Two steps on one form: `action=code` sends the SMS code, `action=support` confirms with it.
 
     With htmx only the support box is swapped, messages included (4xx answers are swapped too: see
     static/js/portal.js); without JavaScript the whole page is rendered again, and a successful support
     redirects to the topic's page (post/redirect/get: reloading it does not post the code again).
+    A RateLimited from the service (the per-number SMS limit) is the 429 page, like every other.
     """
     topic = _public_topic(pk)
     action = request.POST.get("action")
     ctx = {"topic": topic}
-    status, wait = 200, None
+    status = 200
     if action == "code":
         form = PhoneForm(request.POST)
         ctx.update(step="phone", form=form)
         if form.is_valid():
-            wait = ratelimit.hit("sms_code_client", ratelimit.client_ip(request))
-            if wait is not None:
-                form.add_error(None, _("获取验证码太频繁，请稍后再试。"))
-                status = 429
+            try:
+                sms_code_request(phone=form.cleaned_data["phone"])
+            except RateLimited:
+                raise  # the 429 page with Retry-After (liaison.middleware)
+            except DomainError as exc:
+                show_domain_error(request, exc, form)
+                status = exc.status_code
             else:
-                try:
-                    sms_code_request(phone=form.cleaned_data["phone"])
-                except DomainError as exc:
-                    show_domain_error(request, exc, form)
-                    status = exc.status_code
-                else:
-                    ctx.update(step="code", form=SupportForm(initial={"phone": form.cleaned_data["phone"]}))
+                ctx.update(step="code", form=SupportForm(initial={"phone": form.cleaned_data["phone"]}))
     elif action == "support":
         form = SupportForm(request.POST)
         ctx.update(step="code", form=form)
         if form.is_valid():
-            wait = ratelimit.hit("support", ratelimit.client_ip(request))
-            if wait is not None:
-                form.add_error(None, _("操作太频繁，请稍后再试。"))
-                status = 429
+            try:
+                supports = topic_support_service(topic_id=topic.pk, **form.cleaned_data)
+            except DomainError as exc:
+                show_domain_error(request, exc, form)
+                status = exc.status_code
             else:
-                try:
-                    supports = topic_support_service(topic_id=topic.pk, **form.cleaned_data)
-                except DomainError as exc:
-                    show_domain_error(request, exc, form)
-                    status = exc.status_code
-                else:
-                    if not request.htmx:
-                        messages.success(request, _("支持成功，感谢您的参与！"))
-                        return see_other(request, "supervision:topic", topic.pk)
-                    topic.supports_count = supports
-                    ctx.update(step="done", supports=supports)
+                if not request.htmx:
+                    messages.success(request, _("支持成功，感谢您的参与！"))
+                    return see_other(request, "supervision:topic", topic.pk)
+                topic.supports_count = supports
+                ctx.update(step="done", supports=supports)
     else:
         return error_page(request, 400, _("请求有误"))
     if form.errors and status == 200:
         status = 400
     template = "supervision/_support_box.html" if request.htmx else "supervision/topic_detail.html"
-    response = render(request, template, ctx, status=status)
-    if status == 429 and wait is not None:
-        response["Retry-After"] = str(wait)
-    return response
+    return render(request, template, ctx, status=status)
 
 
 def plan_public(request, year):

@@ -7,11 +7,10 @@ reloading that page never submits the proposal again.
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 
-from liaison import ratelimit
 from liaison.errors import DomainError, show_domain_error
-from liaison.pages import error_page, rate_limited_page, see_other
+from liaison.guard import anonymous_write
+from liaison.pages import see_other
 from stations.selectors import area_by_code
 
 from . import forms, selectors
@@ -19,18 +18,14 @@ from .models import ProjectProposal
 from .services.proposals import proposal_submit
 
 
+@anonymous_write("proposal")
 def proposal_new(request):
-    """The public form. Rate-limited per client (scope "proposal"); a filled honeypot saves nothing."""
+    """The public form. A POST passes the rate limit (scope "proposal") and the honeypot first (liaison.guard)."""
     windows = selectors.open_windows()
     form = forms.ProposalForm(request.POST or None, window_paths=[w.area.path for w in windows])
     if request.method == "POST":
-        wait = ratelimit.hit("proposal", ratelimit.client_ip(request))
-        if wait is not None:
-            return rate_limited_page(request, wait)
         if form.is_valid():
             data = form.cleaned_data
-            if data.get("website"):
-                return error_page(request, 400, _("提交失败，请刷新页面后重试。"))
             user = request.user
             delegate = user.delegate if user.is_authenticated and user.is_delegate_user else None
             try:

@@ -1,7 +1,15 @@
 """The one notification module every app uses.
 
 `notify()` writes outbox rows inside the caller's transaction and queues delivery after commit. If the broker is
-down the rows stay `pending` and the beat sweep delivers them later: a reminder is delayed, never lost or doubled.
+down the rows stay `pending` and the beat sweep delivers them later: a reminder is delayed, never lost.
+
+Delivery to an outside gateway (SMTP, an SMS gateway) cannot be exactly once: a worker that dies after the
+gateway accepted a message but before the row says so leaves it `sending`, and after the lease the sweep sends
+it again. What holds: a message is never lost; a second copy happens only after such a crash. To make that
+window small the claim and the "sent" record are each their own short transaction, committed before and right
+after the gateway call; to make the copy harmless every attempt carries the same identity, which the receiving
+side can use to drop it: the SMS gateway gets the row's id as its idempotency key, an email the Message-ID
+`<notification-ID@site host>`.
 """
 
 import logging
@@ -11,9 +19,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from smtplib import SMTPException
+from urllib.parse import urlparse
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -24,6 +33,9 @@ from .sms import SMSError, send_sms
 logger = logging.getLogger(__name__)
 TRANSIENT_ERRORS = (SMTPException, OSError, SMSError)
 MAX_ATTEMPTS = 8
+LEASE = timedelta(
+    minutes=10
+)  # a row `sending` for longer belongs to a worker that died; it may be claimed again
 
 
 @dataclass(frozen=True)
@@ -122,42 +134,64 @@ def _queue(pk: int) -> None:
 
 
 def deliver_notification(*, notification_id: int) -> bool:
-    """Send one pending message. Claims the row first, so two workers never both send it."""
+    """Send one pending message. Claims the row first, so two workers never both send it.
+
+    Runs outside any transaction (a task, the sweep): the claim must be committed before the gateway is
+    called and the record right after it answers, so each is its own durable transaction.
+    """
     now = timezone.now()
-    # A row stuck in `sending` for 10 minutes belongs to a worker that died; it may be claimed again.
     claimable = Q(status=Notification.Status.PENDING) | Q(
-        status=Notification.Status.SENDING, claimed_at__lt=now - timedelta(minutes=10)
+        status=Notification.Status.SENDING, claimed_at__lt=now - LEASE
     )
-    updated = Notification.objects.filter(claimable, pk=notification_id, attempts__lt=MAX_ATTEMPTS).update(
-        status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
+    with transaction.atomic(durable=True):
+        updated = Notification.objects.filter(
+            claimable, pk=notification_id, attempts__lt=MAX_ATTEMPTS
+        ).update(status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if updated != 1:
         return False
     n = Notification.objects.get(pk=notification_id)
     try:
-        if n.channel == Notification.Channel.EMAIL:
-            send_mail(
-                n.subject,
-                f"{n.body}\n\n{_absolute(n.link)}".strip(),
-                settings.DEFAULT_FROM_EMAIL,
-                [n.address],
-            )
-        elif n.channel == Notification.Channel.SMS:
-            send_sms(n.address, f"【{settings.PORTAL_NAME}】{n.subject} {_absolute(n.link)}".strip())
+        _send(n)
     except TRANSIENT_ERRORS as exc:
         status = Notification.Status.FAILED if n.attempts >= MAX_ATTEMPTS else Notification.Status.PENDING
-        Notification.objects.filter(pk=n.pk).update(status=status, last_error=str(exc)[:500])
+        with transaction.atomic(durable=True):
+            Notification.objects.filter(pk=n.pk).update(status=status, last_error=str(exc)[:500])
         raise
-    Notification.objects.filter(pk=n.pk).update(
-        status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
-    )
+    # Nothing between the gateway's answer and this record: a crash here is the one way to a second copy.
+    with transaction.atomic(durable=True):
+        Notification.objects.filter(pk=n.pk).update(
+            status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
+        )
     return True
+
+
+def message_id(notification: Notification) -> str:
+    """The Message-ID of a notification's email: the same for every attempt, so a copy can be recognised."""
+    host = urlparse(settings.SITE_URL).hostname or "liaison.local"
+    return f"<notification-{notification.pk}@{host}>"
+
+
+def _send(n: Notification) -> None:
+    if n.channel == Notification.Channel.EMAIL:
+        EmailMessage(
+            n.subject,
+            f"{n.body}\n\n{_absolute(n.link)}".strip(),
+            settings.DEFAULT_FROM_EMAIL,
+            [n.address],
+            headers={"Message-ID": message_id(n)},
+        ).send()
+    elif n.channel == Notification.Channel.SMS:
+        send_sms(
+            n.address,
+            f"【{settings.PORTAL_NAME}】{n.subject} {_absolute(n.link)}".strip(),
+            idempotency_key=str(n.pk),
+        )
 
 
 def pending_ids(older_than: timedelta = timedelta(minutes=1), limit: int = 500) -> list[int]:
     now = timezone.now()
     due = Q(status=Notification.Status.PENDING, created_at__lte=now - older_than) | Q(
-        status=Notification.Status.SENDING, claimed_at__lt=now - timedelta(minutes=10)
+        status=Notification.Status.SENDING, claimed_at__lt=now - LEASE
     )
     return list(
         Notification.objects.filter(due, attempts__lt=MAX_ATTEMPTS)

@@ -9,7 +9,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from liaison.api import AtomicRateThrottle
+from liaison.api import AnonymousWriteThrottle
 
 from .. import selectors, services
 from ..cache import TIMEOUT, public_key
@@ -110,7 +110,7 @@ class HandlingUnitListView(generics.ListAPIView):
         return selectors.unit_list_for(self.request.user).order_by("area__code", "name")
 
 
-class AppointmentThrottle(AtomicRateThrottle):
+class AppointmentThrottle(AnonymousWriteThrottle):
     scope = "appointment"
 
 

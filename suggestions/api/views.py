@@ -14,7 +14,7 @@ from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from liaison.api import AtomicRateThrottle
+from liaison.api import AnonymousWriteThrottle
 from liaison.errors import NotFound, NotPermitted
 from liaison.parsing import parse_date_range, to_id
 from stations.models import Area
@@ -62,11 +62,11 @@ class IsUnitUser(BasePermission):
         return bool(request.user and request.user.is_authenticated and request.user.is_unit_user)
 
 
-class SuggestionThrottle(AtomicRateThrottle):
+class SuggestionThrottle(AnonymousWriteThrottle):
     scope = "suggestion"
 
 
-class RatingThrottle(AtomicRateThrottle):
+class RatingThrottle(AnonymousWriteThrottle):
     scope = "rating"
 
 
@@ -77,7 +77,7 @@ def _status(s: Suggestion) -> Response:
 # --- public ------------------------------------------------------------------------------------------------
 class SuggestionListCreateView(generics.ListAPIView):
     """GET: the staff work list for the caller's area subtree, oldest first (filters below).
-    POST: anyone submits a suggestion (rate-limited per client; multipart for photos)."""
+    POST: anyone submits a suggestion (rate limit and honeypot: liaison.guard; multipart for photos)."""
 
     throttle_classes = [SuggestionThrottle]
     serializer_class = s_.SuggestionListSerializer
@@ -108,8 +108,6 @@ class SuggestionListCreateView(generics.ListAPIView):
 
     @extend_schema(request=s_.SubmitSerializer, responses={201: s_.SubmittedSerializer}, auth=[])
     def post(self, request, *args, **kwargs):
-        if request.data.get("website"):  # the honeypot, checked before any other work
-            raise ValidationError({"detail": _("提交被拒绝。")})
         ser = s_.SubmitSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data

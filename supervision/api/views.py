@@ -14,7 +14,7 @@ from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from liaison.api import AtomicRateThrottle
+from liaison.api import AnonymousWriteThrottle
 from liaison.errors import InvalidTransition, NotFound
 
 from .. import selectors
@@ -81,15 +81,15 @@ class IsDelegateUser(BasePermission):
         return bool(u and u.is_authenticated and u.is_delegate_user)
 
 
-class TopicThrottle(AtomicRateThrottle):
+class TopicThrottle(AnonymousWriteThrottle):
     scope = "topic"
 
 
-class SmsCodeClientThrottle(AtomicRateThrottle):
+class SmsCodeClientThrottle(AnonymousWriteThrottle):
     scope = "sms_code_client"
 
 
-class SupportThrottle(AtomicRateThrottle):
+class SupportThrottle(AnonymousWriteThrottle):
     scope = "support"
 
 

@@ -10,26 +10,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from liaison.errors import DomainError, ValidationFailed
+from liaison.errors import RateLimited, SmsUnavailable, ValidationFailed
 
 from .. import conf
 from ..models import SmsCode
 
 logger = logging.getLogger(__name__)
-
-
-class RateLimited(DomainError):
-    code = "rate_limited"
-    status_code = 429
-    default_message = gettext_lazy("操作太频繁，请稍后再试。")
-
-
-class SmsUnavailable(DomainError):
-    code = "sms_unavailable"
-    status_code = 503
-    default_message = gettext_lazy("短信暂时无法发送，请稍后再试。")
 
 
 PHONE_RE = r"^1[3-9]\d{9}$"
@@ -66,8 +53,9 @@ def sms_code_request(*, phone: str, purpose: str = SmsCode.Purpose.SUPPORT) -> S
         raise ValidationFailed(_("未知的验证码用途。"))
     phone = normalise_phone(phone)
     p_hash = phone_hash(phone)
-    if ratelimit.hit("sms_code_phone", p_hash) is not None:
-        raise RateLimited(_("该号码获取验证码太频繁，请稍后再试。"))
+    wait = ratelimit.hit("sms_code_phone", p_hash)
+    if wait is not None:
+        raise RateLimited(_("该号码获取验证码太频繁，请稍后再试。"), retry_after=wait)
     code = f"{secrets.randbelow(10**6):06d}"
     minutes = conf.sms_code_minutes()
     sms = SmsCode.objects.create(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from liaison.env import env_bool
+from liaison.env import env_bool, env_rate
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -83,3 +83,39 @@ def test_env_bool_rejects_anything_else(monkeypatch):
     monkeypatch.setenv("LIAISON_FLAG", "maybe")
     with pytest.raises(ImproperlyConfigured):
         env_bool("LIAISON_FLAG")
+
+
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("5/h", (5, 3600)),
+        ("20/m", (20, 60)),
+        (" 3 / hour ", (3, 3600)),
+        ("100/d", (100, 86400)),
+        ("1/s", (1, 1)),
+    ],
+)
+def test_env_rate_reads_count_per_period(monkeypatch, raw, expected):
+    monkeypatch.setenv("RATE_LIMIT_TEST", raw)
+    assert tuple(env_rate("RATE_LIMIT_TEST", "1/h")) == expected
+
+
+@pytest.mark.parametrize("raw", ["ten/h", "10", "10/week", "0/h", "-1/h", "10/", "/h"])
+def test_env_rate_rejects_a_malformed_rate_naming_the_variable(monkeypatch, raw):
+    monkeypatch.setenv("RATE_LIMIT_TEST", raw)
+    with pytest.raises(ImproperlyConfigured, match="RATE_LIMIT_TEST"):
+        env_rate("RATE_LIMIT_TEST", "1/h")
+
+
+def test_a_bad_rate_limit_stops_the_start_up_not_the_first_post():
+    env = {**PRODUCTION_ENV, "RATE_LIMIT_SUGGESTION": "10 per hour"}
+    web = subprocess.run(
+        [sys.executable, "-c", "import liaison.wsgi"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}, **env},
+    )
+    assert web.returncode != 0
+    assert "ImproperlyConfigured" in web.stderr and "RATE_LIMIT_SUGGESTION" in web.stderr

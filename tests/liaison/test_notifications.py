@@ -6,12 +6,14 @@ from smtplib import SMTPException
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.db import transaction
 from django.utils import timezone
 
 from liaison.notifications import services
 from liaison.notifications.models import Notification
 from liaison.notifications.services import Recipient, deliver_notification, notify
+from liaison.notifications.sms import BaseSMSBackend
 from liaison.notifications.tasks import deliver, sweep_pending
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +101,7 @@ def test_transient_failure_leaves_row_pending_and_the_sweep_delivers_it(staff, m
     def broken(*args, **kwargs):
         raise SMTPException("connection refused")
 
-    monkeypatch.setattr(services, "send_mail", broken)
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", broken)
     with pytest.raises(SMTPException):
         deliver_notification(notification_id=email.pk)
     email.refresh_from_db()
@@ -133,7 +135,9 @@ def test_sweep_leaves_fresh_rows_to_the_queued_task(staff):
 def test_a_row_that_keeps_failing_is_given_up(staff, monkeypatch):
     _notify_staff_and_phone(staff)
     email = Notification.objects.get(channel="email")
-    monkeypatch.setattr(services, "send_mail", lambda *a, **k: (_ for _ in ()).throw(SMTPException("down")))
+    monkeypatch.setattr(
+        locmem.EmailBackend, "send_messages", lambda *a, **k: (_ for _ in ()).throw(SMTPException("down"))
+    )
     for _ in range(services.MAX_ATTEMPTS):
         with pytest.raises(SMTPException):
             deliver_notification(notification_id=email.pk)
@@ -169,3 +173,100 @@ def test_broker_down_at_commit_does_not_lose_the_message(
     _age()
     assert sweep_pending() == 2
     assert len(mail.outbox) == 1
+
+
+# --- what holds after a crash: never lost, a copy only after a crash mid-send, recognisable by its identity ----
+class IdempotentGateway(BaseSMSBackend):
+    """A gateway that honours idempotency keys, as real ones do: a second request with a key it has already
+    accepted is acknowledged and not delivered again. Records every request it gets."""
+
+    requests: list[tuple[str, str, str | None]] = []
+    delivered: list[tuple[str, str]] = []
+
+    def send(self, phone, text, *, idempotency_key=None):
+        type(self).requests.append((phone, text, idempotency_key))
+        if idempotency_key is None or idempotency_key not in {k for _p, _t, k in type(self).requests[:-1]}:
+            type(self).delivered.append((phone, text))
+
+
+class OldStyleGateway(BaseSMSBackend):
+    """A backend written for the interface without idempotency keys."""
+
+    sent: list[tuple[str, str]] = []
+
+    def send(self, phone, text):
+        type(self).sent.append((phone, text))
+
+
+class WorkerKilled(BaseException):
+    """The worker process dying: not an error the delivery code handles."""
+
+
+@pytest.fixture
+def gateway(settings):
+    settings.SMS_BACKEND = f"{__name__}.IdempotentGateway"
+    IdempotentGateway.requests, IdempotentGateway.delivered = [], []
+    return IdempotentGateway
+
+
+def test_the_sms_gateway_gets_the_notification_id_as_idempotency_key(staff, gateway):
+    _notify_staff_and_phone(staff)
+    sms = Notification.objects.get(channel="sms")
+    assert deliver_notification(notification_id=sms.pk) is True
+    assert [key for _phone, _text, key in gateway.requests] == [str(sms.pk)]
+    assert gateway.delivered[0][0] == "13800001111"
+
+
+def test_a_crash_between_the_gateway_and_the_record_resends_with_the_same_key(staff, gateway, monkeypatch):
+    _notify_staff_and_phone(staff)
+    sms = Notification.objects.get(channel="sms")
+
+    # The gateway accepts the message, then the worker dies before the row records it.
+    real_send = IdempotentGateway.send
+
+    def accept_then_die(self, phone, text, *, idempotency_key=None):
+        real_send(self, phone, text, idempotency_key=idempotency_key)
+        raise WorkerKilled
+
+    monkeypatch.setattr(IdempotentGateway, "send", accept_then_die)
+    with pytest.raises(WorkerKilled):
+        deliver_notification(notification_id=sms.pk)
+    monkeypatch.undo()
+    sms.refresh_from_db()
+    assert sms.status == Notification.Status.SENDING  # never lost: still owed
+
+    _age()
+    assert sweep_pending() == 1  # only the email: the SMS is still within its lease
+    Notification.objects.filter(pk=sms.pk).update(
+        claimed_at=timezone.now() - services.LEASE - dt.timedelta(1)
+    )
+    assert sweep_pending() == 1  # after the lease, the SMS is sent again...
+    assert [key for _phone, _text, key in gateway.requests] == [
+        str(sms.pk),
+        str(sms.pk),
+    ]  # ...with the same key
+    assert len(gateway.delivered) == 1  # which lets the gateway drop the copy
+    sms.refresh_from_db()
+    assert sms.status == Notification.Status.SENT and sms.attempts == 2
+
+
+def test_a_backend_without_idempotency_keys_still_sends(staff, settings):
+    settings.SMS_BACKEND = f"{__name__}.OldStyleGateway"
+    OldStyleGateway.sent = []
+    _notify_staff_and_phone(staff)
+    assert deliver_notification(notification_id=Notification.objects.get(channel="sms").pk) is True
+    assert [phone for phone, _text in OldStyleGateway.sent] == ["13800001111"]
+
+
+def test_every_attempt_at_an_email_has_the_same_message_id(staff, settings):
+    settings.SITE_URL = "https://liaison.example.cn"
+    _notify_staff_and_phone(staff)
+    email = Notification.objects.get(channel="email")
+    assert deliver_notification(notification_id=email.pk) is True
+    # As if the worker had died right after the mail server accepted it: claimed long ago, never recorded.
+    Notification.objects.filter(pk=email.pk).update(
+        status=Notification.Status.SENDING, claimed_at=timezone.now() - services.LEASE - dt.timedelta(1)
+    )
+    assert deliver_notification(notification_id=email.pk) is True
+    ids = [m.message()["Message-ID"] for m in mail.outbox]
+    assert ids == [f"<notification-{email.pk}@liaison.example.cn>"] * 2

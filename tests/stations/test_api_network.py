@@ -348,10 +348,10 @@ def test_api_docs_are_served_without_a_cdn(api):
         assert cdn not in html, cdn
 
 
-def test_healthz_checks_database_and_broker(api, db):
+def test_healthz_checks_database_broker_and_cache(api, db):
     r = api.get("/healthz")
     assert r.status_code == 200
-    assert r.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
+    assert r.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok", "cache": "ok"}}
 
 
 def test_healthz_is_503_when_the_broker_is_down(api, db, monkeypatch):

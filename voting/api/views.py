@@ -14,7 +14,7 @@ from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from liaison.api import AtomicRateThrottle
+from liaison.api import AnonymousWriteThrottle
 from liaison.errors import InvalidTransition, NotPermitted
 from liaison.parsers import JSONObjectParser
 from stations.models import HandlingUnit
@@ -67,7 +67,7 @@ class IsPortalAdmin(BasePermission):
         return bool(request.user and request.user.is_authenticated and request.user.is_portal_admin)
 
 
-class ProposalThrottle(AtomicRateThrottle):
+class ProposalThrottle(AnonymousWriteThrottle):
     scope = "proposal"
 
 
@@ -112,8 +112,7 @@ class ProposalListCreateView(generics.ListCreateAPIView):
         ser = serializers.ProposalCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         data = dict(ser.validated_data)
-        if data.pop("website", ""):
-            raise ValidationError({"detail": _("提交失败，请刷新页面后重试。")})
+        data.pop("website", "")  # the honeypot, refused by the throttle (liaison.guard) when filled
         user = request.user
         delegate = (
             user.delegate if user.is_authenticated and getattr(user, "is_delegate_user", False) else None

@@ -7,11 +7,13 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from liaison.api import AtomicRateThrottle
+from liaison.api import AnonymousWriteThrottle
+from liaison.views import lockout_seconds
 
 
-class AuthThrottle(AtomicRateThrottle):
+class AuthThrottle(AnonymousWriteThrottle):
     scope = "auth"
+    honeypot = False  # API clients, no form
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -57,9 +59,11 @@ class TokenView(APIView):
         django_request = request._request
         user = authenticate(django_request, **ser.validated_data)
         if getattr(django_request, "axes_locked_out", False):
+            wait = lockout_seconds(django_request)
             return Response(
                 {"detail": _("登录失败次数过多，账户已暂时锁定，请稍后再试。"), "code": "locked_out"},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(wait)} if wait else None,
             )
         if user is None or not user.is_active:
             return Response(
