@@ -185,7 +185,7 @@ WRITES = [
         False,
         lambda c: f"/delegates/{c.delegate.pk}/appointment/",
         lambda c: {"name": "王小明", "phone": "13812341234", "subject": "停车难"},
-        200,
+        303,
         lambda c: Appointment.objects.count(),
     ),
     Write(
@@ -194,7 +194,7 @@ WRITES = [
         False,
         lambda c: "/proposals/new/",
         lambda c: {"title": "加装电梯", "description": "老旧小区没有电梯", "area": c.tree.village.pk},
-        201,
+        303,
         lambda c: ProjectProposal.objects.count(),
     ),
     Write(
@@ -221,7 +221,7 @@ WRITES = [
         False,
         lambda c: f"/supervision/topics/{c.topic.pk}/support/",
         lambda c: {"action": "support", **c.coded_phone()},
-        200,
+        303,
         lambda c: TopicSupport.objects.count(),
     ),
 ]
