@@ -213,6 +213,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@liaison.local")
 SMS_BACKEND = env_str("SMS_BACKEND", "liaison.notifications.sms.LoggingSMSBackend")
+# The logging backend always masks the number; it writes the text (one-time codes, tracking links) only when on.
+SMS_LOG_CODES = env_bool("SMS_LOG_CODES", DEBUG)
 
 # --- REST API
 REST_FRAMEWORK = {

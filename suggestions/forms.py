@@ -5,14 +5,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.errors import ValidationFailed
+from liaison.privacy import PHONE_RE
 from liaison.satisfaction import Satisfaction
 from stations.models import Area
 
 from .conf import conf
 from .models import Reply, Suggestion
 from .photos import check_photos
-
-PHONE_RE = r"^1\d{10}$"
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -57,6 +57,7 @@ from liaison.errors import (
     ValidationFailed,
 )
 from liaison.notifications.services import Recipient, notify
+from liaison.privacy import normalise_phone
 from liaison.satisfaction import Satisfaction, SatisfactionTally
 from liaison.workdays import add_workdays, next_workday
 from stations.models import Area, Delegate, HandlingUnit
@@ -520,20 +521,6 @@ class SmsUnavailable(DomainError):
     code = "sms_unavailable"
     status_code = 503
     default_message = gettext_lazy("短信暂时无法发送，请稍后再试。")
-
-
-PHONE_RE = r"^1[3-9]\d{9}$"
-
-
-def normalise_phone(phone: str) -> str:
-    import re
-
-    phone = re.sub(r"[\s-]", "", str(phone or ""))
-    if phone.startswith("+86"):
-        phone = phone[3:]
-    if not re.fullmatch(PHONE_RE, phone):
-        raise ValidationFailed(_("请填写正确的11位手机号码。"))
-    return phone
 
 
 def phone_hash(phone: str) -> str:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from liaison.privacy import PHONE_RE
 from liaison.satisfaction import Satisfaction
 from stations.models import Area, Delegate, Station
 
@@ -12,8 +13,6 @@ from ..conf import conf
 from ..models import ExtensionRequest, Referral, Reply, Suggestion
 from ..privacy import masked_contact
 from ..timeline import public_text
-
-PHONE_RE = r"^1\d{10}$"
 
 
 # --- input -------------------------------------------------------------------------------------------------
