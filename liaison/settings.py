@@ -17,7 +17,8 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
 # Without SECRET_KEY, maintenance commands (makemigrations --check, showmigrations, …) still run with a
 # throwaway key, but nothing serves with one: wsgi/asgi and the Celery worker refuse to start
-# (liaison.startup.require_secret_key) and `check --deploy` reports it as an error.
+# (liaison.startup.require_secret_key) and `check --deploy` reports it as an error. The same goes for the
+# placeholder of .env.example and for any key Django calls weak (under 50 characters or 5 distinct ones).
 SECRET_KEY_MISSING = not SECRET_KEY
 if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production" if DEBUG else secrets.token_urlsafe(50)
@@ -264,12 +265,18 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+# includeSubDomains covers only the portal's own host name and the names below it (the portal has its own host).
+# Preloading is opt-in: it is decided for the whole registered domain by its owner (see README).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# The language cookie (liaison.views.switch_language and Django's set_language) travels like the session's.
+LANGUAGE_COOKIE_SECURE = env_bool("LANGUAGE_COOKIE_SECURE", SESSION_COOKIE_SECURE)
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True  # no script reads it
 # models.W040: SQLite ignores the non-key (INCLUDE) columns of a covering index, which only PostgreSQL needs.
 SILENCED_SYSTEM_CHECKS = ["models.W040", *env_list("SILENCED_SYSTEM_CHECKS", [])]
 
