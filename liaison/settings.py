@@ -138,6 +138,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The scheduler creates the schedule's directory and records a heartbeat that /healthz reads (liaison.beat).
+# It wakes at least once a minute; /healthz calls it failed after three minutes without a heartbeat.
+CELERY_BEAT_SCHEDULER = "liaison.beat:Scheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 60
+BEAT_STALE_AFTER = env_int("BEAT_STALE_AFTER", 3 * CELERY_BEAT_MAX_LOOP_INTERVAL)
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {
         "task": "liaison.notifications.tasks.sweep_pending",

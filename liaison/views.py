@@ -27,10 +27,21 @@ def _broker_ok() -> tuple[bool, str]:
         return False, type(exc).__name__
 
 
+def _beat_status() -> str:
+    from liaison.beat import beat_status
+
+    try:
+        return beat_status()
+    except Exception as exc:  # reported, not raised
+        logger.warning("Beat health check failed: %s", exc)
+        return f"error: {type(exc).__name__}"
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database and the task broker answer; 503 otherwise (for load balancers and monitors)."""
+    """200 when the database and the task broker answer and the beat scheduler's heartbeat is recent; 503
+    otherwise (for load balancers and monitors)."""
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -42,6 +53,7 @@ def healthz(request):
         checks["database"] = f"error: {type(exc).__name__}"
     ok, detail = _broker_ok()
     checks["broker"] = "ok" if ok else f"error: {detail}"
+    checks["beat"] = _beat_status() if checks["database"] == "ok" else "error: database"
     healthy = all(v == "ok" for v in checks.values())
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
