@@ -34,7 +34,7 @@ def normalise_phone(phone: str) -> str:
 
 
 def mask_phone(phone: str) -> str:
-    """138****1234. Anything too short to keep 7 digits hidden-safe becomes ****; no number stays empty."""
+    """138****1234. A value too short to hide anything becomes ****; no number stays empty."""
     phone = phone or ""
     if not phone:
         return ""
