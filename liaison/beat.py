@@ -13,7 +13,7 @@ from pathlib import Path
 
 from celery.beat import PersistentScheduler
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -58,7 +58,8 @@ class Scheduler(PersistentScheduler):
         if self._heartbeat_at is not None and now - self._heartbeat_at < self.max_interval / 2:
             return
         try:
-            close_old_connections()  # the beat lives for months: drop a connection the database closed
+            if not connection.in_atomic_block:  # never close a connection in the middle of a transaction
+                close_old_connections()  # the beat lives for months: drop a connection the database closed
             heartbeat_record()
         except DatabaseError as exc:  # the database being away must not stop the beat; /healthz says so
             logger.warning("Beat heartbeat not recorded: %s", exc)
