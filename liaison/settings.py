@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_list, env_rate, env_str
@@ -17,7 +18,8 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
 # Without SECRET_KEY, maintenance commands (makemigrations --check, showmigrations, …) still run with a
 # throwaway key, but nothing serves with one: wsgi/asgi and the Celery worker refuse to start
-# (liaison.startup.require_secret_key) and `check --deploy` reports it as an error.
+# (liaison.startup.require_secret_key) and `check --deploy` reports it as an error. The same goes for the
+# placeholder of .env.example and for any key Django calls weak (under 50 characters or 5 distinct ones).
 SECRET_KEY_MISSING = not SECRET_KEY
 if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production" if DEBUG else secrets.token_urlsafe(50)
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "django_htmx",
+    "csp",
     "liaison.core",
     "liaison.accounts",
     "liaison.notifications",
@@ -55,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -149,6 +153,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The scheduler creates the schedule's directory and records a heartbeat that /healthz reads (liaison.beat).
+# It wakes at least once a minute; /healthz calls it failed after three minutes without a heartbeat.
+CELERY_BEAT_SCHEDULER = "liaison.beat:Scheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 60
+BEAT_STALE_AFTER = env_int("BEAT_STALE_AFTER", 3 * CELERY_BEAT_MAX_LOOP_INTERVAL)
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {
         "task": "liaison.notifications.tasks.sweep_pending",
@@ -239,6 +248,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@liaison.local")
 SMS_BACKEND = env_str("SMS_BACKEND", "liaison.notifications.sms.LoggingSMSBackend")
+# The logging backend always masks the number; it writes the text (one-time codes, tracking links) only when on.
+SMS_LOG_CODES = env_bool("SMS_LOG_CODES", DEBUG)
 
 # --- REST API
 REST_FRAMEWORK = {
@@ -260,7 +271,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "liaison.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "liaison.renderers.BrowsableAPIRenderer",
     ],
 }
 SPECTACULAR_SETTINGS = {
@@ -295,12 +306,39 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+# includeSubDomains covers only the portal's own host name and the names below it (the portal has its own host).
+# Preloading is opt-in: it is decided for the whole registered domain by its owner (see README).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (django-csp) on every response: scripts, styles, images and fonts only from the portal
+# itself. The portal's pages carry no inline script, handler or style attribute (static/js/portal.js does what
+# they did), so its pages need no nonce and can be cached whole. NONCE is added to the header only on a response
+# whose template used {{ request.csp_nonce }}: the API docs (liaison.api_docs). `data:` images are Swagger UI's
+# icons. The browsable API's own inline styles are allowed on its responses alone (liaison.renderers).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        # Style attributes: only `border-top: 0`, the one django-simple-history's admin history page carries.
+        "style-src-attr": ["'unsafe-hashes'", "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# The language cookie (liaison.views.switch_language and Django's set_language) travels like the session's.
+LANGUAGE_COOKIE_SECURE = env_bool("LANGUAGE_COOKIE_SECURE", SESSION_COOKIE_SECURE)
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True  # no script reads it
 # models.W040: SQLite ignores the non-key (INCLUDE) columns of a covering index, which only PostgreSQL needs.
 SILENCED_SYSTEM_CHECKS = ["models.W040", *env_list("SILENCED_SYSTEM_CHECKS", [])]
 

@@ -27,3 +27,4 @@ STORAGES = {
 AXES_ENABLED = True
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 LOGGING["loggers"]["liaison.sms"] = {"level": "INFO"}  # noqa: F405
+SMS_LOG_CODES = True  # tests read one-time codes from the logging SMS backend's lines, whatever DEBUG is

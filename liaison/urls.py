@@ -3,17 +3,18 @@ import re
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from liaison import views
 from liaison.accounts.api.views import MeView, TokenView
+from liaison.api_docs import SwaggerView
 from liaison.uploads.views import serve_media
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("stations.api.urls")),
     path("", include("suggestions.api.urls")),
     path("", include("voting.api.urls")),

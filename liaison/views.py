@@ -44,12 +44,23 @@ def _cache_ok() -> tuple[bool, str]:
         return False, type(exc).__name__
 
 
+def _beat_status() -> str:
+    from liaison.beat import beat_status
+
+    try:
+        return beat_status()
+    except Exception as exc:  # reported, not raised
+        logger.warning("Beat health check failed: %s", exc)
+        return f"error: {type(exc).__name__}"
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database, the task broker and the cache answer; 503 otherwise (for load balancers and
-    monitors). The public site keeps answering without the cache (liaison.cache), but degraded: rate limits
-    per process, every public page computed afresh; this is where that shows."""
+    """200 when the database, the task broker and the cache answer and the beat scheduler's heartbeat is
+    recent; 503 otherwise (for load balancers and monitors). The public site keeps answering without the cache
+    (liaison.cache), but degraded: rate limits per process, every public page computed afresh; this is where
+    that shows."""
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -63,6 +74,8 @@ def healthz(request):
     checks["broker"] = "ok" if ok else f"error: {detail}"
     ok, detail = _cache_ok()
     checks["cache"] = "ok" if ok else f"error: {detail}"
+
+    checks["beat"] = _beat_status() if checks["database"] == "ok" else "error: database"
     healthy = all(v == "ok" for v in checks.values())
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from liaison.accounts.admin import AreaScopedAdmin, ScopedInline, delegate_choices, run_service_action
+from liaison.privacy import mask_phone
 
 from . import services
-from .api.serializers import mask_phone
 from .models import (
     Appointment,
     Area,

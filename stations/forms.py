@@ -7,13 +7,13 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from liaison.privacy import phone_validator
 from liaison.widgets import DateInput, DateTimeInput
 
 from .models import Delegate, Station
 
 Q_MAX = 50
 code_field_validator = RegexValidator(r"^\d{12}$", _("区划代码必须是12位数字。"))
-phone_validator = RegexValidator(r"^1\d{10}$", _("请输入11位手机号码。"))
 
 
 class FinderForm(forms.Form):

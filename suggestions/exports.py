@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.exports import safe_row
+from liaison.privacy import mask_name, mask_phone
 from stations.models import Area
 
 from .models import Referral, Reply, Suggestion
-from .privacy import mask_name, mask_phone
 from .stats import Period
 
 MAX_ROWS = 200_000

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.parsing import BoundedFormDateField
+from liaison.privacy import PHONE_RE
 from liaison.satisfaction import Satisfaction
 from liaison.uploads.fields import PhotosField
 from liaison.widgets import DateInput
@@ -13,9 +14,6 @@ from stations.models import Area
 from .conf import conf
 from .models import Reply, Suggestion
 from .photos import check_photos
-
-PHONE_RE = r"^1\d{10}$"
-
 
 PUBLIC_TIERS = ["province", "city", "county", "township"]
 

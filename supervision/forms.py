@@ -4,11 +4,11 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from liaison.privacy import phone_validator
 from liaison.satisfaction import Satisfaction
 
 from .models import Question
 
-phone_validator = RegexValidator(r"^1[3-9]\d{9}$", _("请输入11位手机号码。"))
 code_validator = RegexValidator(r"^\d{6}$", _("验证码是6位数字。"))
 
 

@@ -5,8 +5,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from liaison.accounts.admin import AreaScopedAdmin, run_service_action
+from liaison.privacy import mask_phone
 
-from .api.serializers import mask_phone
 from .models import (
     Ballot,
     BallotEvent,

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from liaison.privacy import PHONE_RE
 from liaison.uploads import CheckedUpload, check_images
 from liaison.uploads.fields import PhotosField
 from liaison.widgets import DateInput
@@ -45,7 +46,7 @@ class ProposalForm(forms.Form):
     name = forms.CharField(label=_("您的姓名（可不填，不公开）"), max_length=50, required=False)
     phone = forms.RegexField(
         label=_("手机号码（可不填，不公开，用于告知处理结果）"),
-        regex=r"^1\d{10}$",
+        regex=PHONE_RE,
         required=False,
         error_messages={"invalid": _("请输入11位手机号码。")},
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric"}),

@@ -26,6 +26,11 @@ urlpatterns = [
     path("workspace/voting/proposals/", views.manage_proposals, name="manage-proposals"),
     path("workspace/voting/proposals/<int:pk>/", views.manage_proposal, name="manage-proposal"),
     path(
+        "workspace/voting/proposals/<int:pk>/contact/",
+        views.manage_proposal_contact,
+        name="manage-proposal-contact",
+    ),
+    path(
         "workspace/voting/proposals/<int:pk>/<slug:action>/",
         views.manage_proposal_action,
         name="manage-proposal-action",

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_POST
 from liaison.accounts.decorators import admin_required, delegate_required, role_required, staff_required
 from liaison.errors import DomainError, InvalidTransition, show_domain_error
 from liaison.parsing import posted_id, posted_ids
+from liaison.privacy import mask_name, mask_phone
 from stations.models import Delegate
 
 from . import forms, selectors
-from .api.serializers import mask_phone
 from .models import Ballot, BallotPaper, Milestone, ProjectProposal, Site, Vote
 from .selectors import ballot_tally
 from .services.ballots import (
@@ -68,7 +68,7 @@ def manage_proposals(request):
         qs = qs.filter(status=status)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     for p in page:
-        p.masked_phone = mask_phone(p.phone)
+        p.masked_name, p.masked_phone = mask_name(p.name), mask_phone(p.phone)
     return render(
         request,
         "voting/manage_proposals.html",
@@ -79,7 +79,7 @@ def manage_proposals(request):
 @staff_required
 def manage_proposal(request, pk: int):
     p = get_object_or_404(selectors.proposals_for_staff(request.user), pk=pk)
-    audit.info("user %s viewed the contact of proposal %s", request.user.pk, p.pk)
+    contact = {"name": mask_name(p.name), "phone": mask_phone(p.phone)}
     others = (
         selectors.proposals_for_staff(request.user)
         .filter(status__in=[ProjectProposal.Status.SUBMITTED, ProjectProposal.Status.SHORTLISTED])
@@ -88,7 +88,17 @@ def manage_proposal(request, pk: int):
         .only("id", "code", "title")
         .order_by("-created_at")[:200]
     )
-    return render(request, "voting/manage_proposal.html", {"proposal": p, "others": others})
+    return render(
+        request, "voting/manage_proposal.html", {"proposal": p, "contact": contact, "others": others}
+    )
+
+
+@staff_required
+def manage_proposal_contact(request, pk: int):
+    """The proposer's full name and phone, for staff of this area only; every view is written to the audit log."""
+    p = get_object_or_404(selectors.proposals_for_staff(request.user), pk=pk)
+    audit.info("user %s viewed the contact of proposal %s", request.user.pk, p.pk)
+    return render(request, "voting/manage_proposal_contact.html", {"proposal": p})
 
 
 @staff_required

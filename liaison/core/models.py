@@ -24,3 +24,17 @@ class WorkdayOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'班' if self.is_workday else '休'} {self.note}"
+
+
+class Heartbeat(models.Model):
+    """When a long-running process last showed it is alive (the beat scheduler: liaison.beat), for /healthz.
+
+    A database row, because in production beat runs as its own process, often on another machine than the web
+    processes that answer /healthz.
+    """
+
+    name = models.CharField(max_length=50, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at.isoformat()}"

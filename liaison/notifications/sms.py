@@ -7,6 +7,8 @@ from functools import lru_cache
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from liaison.privacy import mask_phone
+
 logger = logging.getLogger("liaison.sms")
 
 
@@ -26,10 +28,20 @@ class BaseSMSBackend:
 
 
 class LoggingSMSBackend(BaseSMSBackend):
-    """Writes `SMS to <phone>: <text>` at INFO level: the default when no gateway is configured."""
+    """Writes `SMS to 138****1234: <text>` at INFO level: the default when no gateway is configured.
+
+    The number is always masked. The text carries one-time codes and tracking links, so it is written only
+    when settings.SMS_LOG_CODES is on (it follows DEBUG; the test settings turn it on); otherwise the line
+    says how long the text was and nothing of what it said.
+    """
 
     def send(self, phone: str, text: str, *, idempotency_key: str | None = None) -> None:
-        logger.info("SMS to %s: %s", phone, text)
+        if getattr(settings, "SMS_LOG_CODES", settings.DEBUG):
+            logger.info("SMS to %s: %s", mask_phone(phone), text)
+        else:
+            logger.info(
+                "SMS to %s: [%d characters, not logged: SMS_LOG_CODES is off]", mask_phone(phone), len(text)
+            )
 
 
 def get_backend() -> BaseSMSBackend:

@@ -3,6 +3,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from liaison.privacy import PHONE_MESSAGE, PHONE_RE, mask_name, mask_phone
+
 from ..models import Appointment, Area, Delegate, HandlingUnit, Station
 
 
@@ -132,7 +134,7 @@ class AppointmentCreateSerializer(serializers.Serializer):
         queryset=Station.objects.filter(is_active=True), required=False, allow_null=True
     )
     name = serializers.CharField(max_length=50)
-    phone = serializers.RegexField(r"^1\d{10}$", error_messages={"invalid": "请输入11位手机号码。"})
+    phone = serializers.RegexField(PHONE_RE, error_messages={"invalid": PHONE_MESSAGE})
     subject = serializers.CharField(max_length=1000)
     preferred_date = serializers.DateField(required=False, allow_null=True)
 
@@ -142,13 +144,10 @@ class AppointmentCreatedSerializer(serializers.Serializer):
     status = serializers.CharField()
 
 
-def mask_phone(phone: str) -> str:
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else "****"
-
-
 class AppointmentSerializer(serializers.ModelSerializer):
     delegate_name = serializers.CharField(source="delegate.name", read_only=True)
     status_display = ChoiceLabelField(Appointment.Status.choices, source="status")
+    name = serializers.SerializerMethodField()
     phone = serializers.SerializerMethodField()
 
     class Meta:
@@ -171,12 +170,16 @@ class AppointmentSerializer(serializers.ModelSerializer):
             "created_at",
         ]
 
-    def get_phone(self, obj) -> str:
-        # The delegate who was asked sees the number to call back; everyone else sees it masked.
+    def _asked(self, obj) -> bool:
+        # The delegate who was asked sees who to call back; everyone else (staff) sees the contact masked.
         request = self.context.get("request")
-        if request is not None and getattr(request.user, "delegate_id", None) == obj.delegate_id:
-            return obj.phone
-        return mask_phone(obj.phone)
+        return request is not None and getattr(request.user, "delegate_id", None) == obj.delegate_id
+
+    def get_name(self, obj) -> str:
+        return obj.name if self._asked(obj) else mask_name(obj.name)
+
+    def get_phone(self, obj) -> str:
+        return obj.phone if self._asked(obj) else mask_phone(obj.phone)
 
 
 class AppointmentAcceptSerializer(serializers.Serializer):

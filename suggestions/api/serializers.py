@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from liaison.privacy import PHONE_RE
 from liaison.satisfaction import Satisfaction
 from stations.models import Area, Delegate, Station
 
@@ -13,8 +14,6 @@ from ..hooks import tracking_topics
 from ..models import ExtensionRequest, Referral, Reply, Suggestion
 from ..privacy import masked_contact
 from ..timeline import public_text
-
-PHONE_RE = r"^1\d{10}$"
 
 
 # --- input -------------------------------------------------------------------------------------------------

@@ -12,25 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.errors import RateLimited, SmsUnavailable, ValidationFailed
+from liaison.privacy import mask_phone, normalise_phone
 
 from .. import conf
 from ..models import SmsCode
 
 logger = logging.getLogger(__name__)
-
-
-PHONE_RE = r"^1[3-9]\d{9}$"
-
-
-def normalise_phone(phone: str) -> str:
-    import re
-
-    phone = re.sub(r"[\s-]", "", str(phone or ""))
-    if phone.startswith("+86"):
-        phone = phone[3:]
-    if not re.fullmatch(PHONE_RE, phone):
-        raise ValidationFailed(_("请填写正确的11位手机号码。"))
-    return phone
 
 
 def phone_hash(phone: str) -> str:
@@ -74,7 +61,7 @@ def sms_code_request(*, phone: str, purpose: str = SmsCode.Purpose.SUPPORT) -> S
     try:
         send_sms(phone, text)
     except SMSError:
-        logger.warning("SMS code to %s could not be sent", phone[:3] + "****" + phone[-4:], exc_info=True)
+        logger.warning("SMS code to %s could not be sent", mask_phone(phone), exc_info=True)
         sms.delete()
         raise SmsUnavailable() from None
     return sms

@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.errors import Conflict, InvalidTransition, ValidationFailed
+from liaison.privacy import normalise_phone
 from stations.models import Area, Delegate
 
 from .. import conf
 from ..models import CollectionWindow, SmsCode, SupervisionPlan, Topic, TopicSupport
 from ._common import NotFound, _locked_topic, _require
-from .sms_codes import _code_hash, normalise_phone, phone_hash
+from .sms_codes import _code_hash, phone_hash
 
 
 def _open_window(area: Area, today: dt.date) -> CollectionWindow | None:

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from liaison.privacy import mask_phone
 from supervision.models import CollectionWindow, Topic, TopicSupport
 from supervision.services.activities import activity_create
 from supervision.services.questions import opinion_issue
@@ -29,7 +30,7 @@ class SmsCapture(logging.Handler):
 
     def code_for(self, phone: str) -> str:
         for message in reversed(self.messages):
-            m = re.search(rf"SMS to {phone}: .*?(\d{{6}})", message)
+            m = re.search(rf"SMS to {re.escape(mask_phone(phone))}: .*?(\d{{6}})", message)
             if m:
                 return m.group(1)
         raise AssertionError(f"no SMS to {phone} in {self.messages}")

@@ -1,7 +1,9 @@
 """Production configuration: strict environment parsing and a clean `check --deploy`."""
 
+import json
 import os
 import secrets
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -12,15 +14,25 @@ from django.core.exceptions import ImproperlyConfigured
 from liaison.env import env_bool, env_rate
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCTION_ENV = {
-    "DEBUG": "False",
-    "SECRET_KEY": secrets.token_urlsafe(50),
-    "ALLOWED_HOSTS": "liaison.example.cn",
-    "SECURE_SSL_REDIRECT": "True",
-    "SECURE_HSTS_SECONDS": "31536000",
-    "SECURE_HSTS_INCLUDE_SUBDOMAINS": "True",
-    "SECURE_HSTS_PRELOAD": "True",
-}
+
+
+def readme_production_env() -> dict[str, str]:
+    """The variables of the README's `export DEBUG=False …` block, with a real key for `SECRET_KEY=...`."""
+    lines = (ROOT / "README.md").read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("export DEBUG=False"))
+    block = []
+    for line in lines[start:]:
+        block.append(line.rstrip().removesuffix("\\"))
+        if not line.rstrip().endswith("\\"):
+            break
+    words = shlex.split(" ".join(block))
+    assert words[0] == "export"
+    env = dict(word.split("=", 1) for word in words[1:])
+    assert env["SECRET_KEY"] == "..."
+    return {**env, "SECRET_KEY": secrets.token_urlsafe(50)}
+
+
+PRODUCTION_ENV = readme_production_env()
 
 
 def _manage(*args, env):
@@ -39,10 +51,68 @@ def _manage(*args, env):
     )
 
 
-def test_check_deploy_is_clean_with_production_settings():
+def test_check_deploy_is_clean_with_the_readme_production_variables():
+    assert PRODUCTION_ENV["DEBUG"] == "False" and PRODUCTION_ENV["SECURE_HSTS_SECONDS"] == "31536000"
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
+    assert "System check identified no issues (1 silenced)." in result.stdout  # security.W021, see README
+    assert "WARNINGS" not in result.stdout + result.stderr
+
+
+def _serve(env, code="import liaison.wsgi"):
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+            },
+            **env,
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "change-me-to-50-random-chars",
+        "change-me-to-50-random-chars-Jq7vX2mK9pL4wR8tY3nB6cD1",
+        "Jq7vX2mK9pL4wR8tY3nB6cD1fG5hZ0sA",
+        "ab" * 30,
+    ],
+    ids=["env-example-placeholder", "placeholder-padded-to-50", "random-but-32-chars", "two-distinct-chars"],
+)
+def test_a_placeholder_or_weak_secret_key_stops_the_web_process_and_fails_the_deploy_check(key):
+    env = {**PRODUCTION_ENV, "SECRET_KEY": key}
+    web = _serve(env)
+    assert web.returncode != 0
+    assert "SECRET_KEY is a placeholder or too weak" in web.stderr
+    deploy = _manage("check", "--deploy", env=env)
+    assert deploy.returncode != 0 and "liaison.E001" in deploy.stderr + deploy.stdout
+
+
+def test_the_readme_variables_serve():
+    assert _serve(PRODUCTION_ENV).returncode == 0
+
+
+def test_the_language_cookie_is_secure_samesite_and_httponly_in_production():
+    """/lang/en/ under the README's production variables, through the real middleware stack."""
+    code = (
+        "import json, django; django.setup(); from django.test import Client; "
+        "r = Client().get('/lang/en/?next=/', secure=True); c = r.cookies['django_language']; "
+        "print(json.dumps({'status': r.status_code, 'value': c.value, 'secure': bool(c['secure']), "
+        "'samesite': c['samesite'], 'httponly': bool(c['httponly'])}))"
+    )
+    env = {**PRODUCTION_ENV, "ALLOWED_HOSTS": "testserver", "DJANGO_SETTINGS_MODULE": "liaison.settings"}
+    result = _serve(env, code)
+    assert result.returncode == 0, result.stderr
+    cookie = json.loads(result.stdout.strip().splitlines()[-1])
+    assert cookie == {"status": 302, "value": "en", "secure": True, "samesite": "Lax", "httponly": True}
 
 
 def test_missing_secret_key_stops_the_web_process_and_fails_the_deploy_check():

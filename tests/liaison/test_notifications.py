@@ -90,7 +90,7 @@ def test_sms_is_logged_by_the_logging_backend(staff, caplog):
     deliver_notification(notification_id=sms.pk)
     lines = [r.getMessage() for r in caplog.records if r.name == "liaison.sms" and r.levelno == logging.INFO]
     assert len(lines) == 1
-    assert lines[0].startswith("SMS to 13800001111: ")
+    assert lines[0].startswith("SMS to 138****1111: ")
     assert "您有一条新的意见建议" in lines[0]
 
 

@@ -32,7 +32,7 @@ def _future(days=3):
 
 @pytest.fixture
 def appointment(delegate, station):
-    return AppointmentFactory(delegate=delegate, station=station, phone=PHONE)
+    return AppointmentFactory(delegate=delegate, station=station, name="王小明", phone=PHONE)
 
 
 # --- asking ------------------------------------------------------------------------------------------------
@@ -123,18 +123,20 @@ def test_requests_are_rate_limited_per_client(api, delegate):
 # --- reading -----------------------------------------------------------------------------------------------
 
 
-def test_the_asked_delegate_sees_the_full_phone(client_for, appointment, delegate_user):
+def test_the_asked_delegate_sees_the_full_contact(client_for, appointment, delegate_user):
     r = client_for(delegate_user).get(URL)
     assert r.status_code == 200
     (row,) = r.json()["results"]
-    assert row["code"] == appointment.code and row["phone"] == PHONE and row["status"] == "requested"
+    assert row["code"] == appointment.code and row["status"] == "requested"
+    assert (row["name"], row["phone"]) == ("王小明", PHONE)
 
 
-def test_area_staff_see_the_phone_masked(client_for, appointment, staff, city_staff):
+def test_area_staff_see_name_and_phone_masked(client_for, appointment, staff, city_staff):
     for user in (staff, city_staff):
-        (row,) = client_for(user).get(URL).json()["results"]
-        assert row["phone"] == MASKED
-        assert PHONE not in client_for(user).get(URL).content.decode()
+        r = client_for(user).get(URL)
+        (row,) = r.json()["results"]
+        assert (row["name"], row["phone"]) == ("王**", MASKED)
+        assert PHONE not in r.content.decode() and "王小明" not in r.content.decode()
 
 
 def test_others_see_nothing(api, client_for, appointment, other_delegate_user, other_staff, unit_user):
@@ -180,7 +182,7 @@ def test_accept_then_held_notifies_the_constituent_once_each(client_for, appoint
     assert appointment.status == "accepted" and appointment.scheduled_at is not None
 
     lines = _sms_lines(caplog)
-    assert len(lines) == 1 and lines[0].startswith(f"SMS to {PHONE}: ") and "接受" in lines[0]
+    assert len(lines) == 1 and lines[0].startswith(f"SMS to {MASKED}: ") and "接受" in lines[0]
 
     assert _act(c, appointment, "accept", scheduled_at=_future(5)).status_code == 409
     assert _act(c, appointment, "decline", reason="没空").status_code == 409
@@ -191,7 +193,7 @@ def test_accept_then_held_notifies_the_constituent_once_each(client_for, appoint
     r = _act(c, appointment, "held")
     assert r.status_code == 200 and r.json()["status"] == "held"
     lines = _sms_lines(caplog)
-    assert len(lines) == 1 and lines[0].startswith(f"SMS to {PHONE}: ")
+    assert len(lines) == 1 and lines[0].startswith(f"SMS to {MASKED}: ")
     assert _act(c, appointment, "held").status_code == 409
     assert _sms_lines(caplog) == []
     assert Notification.objects.filter(channel="sms", address=PHONE).count() == 2

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from liaison.beat import heartbeat_record
 from stations.models import Area, Delegate, Station
 from tests.factories import (
     AreaFactory,
@@ -348,13 +349,18 @@ def test_api_docs_are_served_without_a_cdn(api):
         assert cdn not in html, cdn
 
 
-def test_healthz_checks_database_broker_and_cache(api, db):
+def test_healthz_checks_database_broker_cache_and_beat(api, db):
+    heartbeat_record()  # as the beat scheduler does each time it wakes
     r = api.get("/healthz")
     assert r.status_code == 200
-    assert r.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok", "cache": "ok"}}
+    assert r.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "broker": "ok", "cache": "ok", "beat": "ok"},
+    }
 
 
 def test_healthz_is_503_when_the_broker_is_down(api, db, monkeypatch):
+    heartbeat_record()
     from liaison.celery import app
 
     def refuse(*args, **kwargs):

@@ -149,7 +149,7 @@ def test_rating_request_sent_once_by_sms_without_email(referred, unit_user, capl
     with caplog.at_level("INFO", logger="liaison.sms"):
         assert deliver_notification(notification_id=n.pk) is True
         assert deliver_notification(notification_id=n.pk) is False
-    assert sum("SMS to 13812341234" in r.getMessage() for r in caplog.records) == 1
+    assert sum("SMS to 138****1234" in r.getMessage() for r in caplog.records) == 1
 
 
 def test_daily_sweep_sends_lost_rating_requests_once(referred, unit_user):

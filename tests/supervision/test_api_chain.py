@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from liaison.accounts.models import User
 from liaison.notifications.models import Notification
+from liaison.privacy import mask_phone
 from liaison.workdays import next_workday
 from supervision import tasks
 from supervision.models import Rectification, Topic, TopicSupport
@@ -18,15 +19,17 @@ from tests.factories import DelegateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-SMS_RE = re.compile(r"SMS to (\d+): .*?(\d{6})")
+SMS_RE = re.compile(r"SMS to (\d{3}\*{4}\d{4}): .*?(\d{6})")
 
 
 def sms_code(caplog, phone: str) -> str:
-    """The last code the logging SMS backend wrote for this phone."""
+    """The last code the logging SMS backend wrote for this phone (it logs the number masked)."""
     codes = [
         m.group(2)
         for rec in caplog.records
-        if rec.name == "liaison.sms" and (m := SMS_RE.search(rec.getMessage())) and m.group(1) == phone
+        if rec.name == "liaison.sms"
+        and (m := SMS_RE.search(rec.getMessage()))
+        and m.group(1) == mask_phone(phone)
     ]
     assert codes, f"no SMS logged for {phone}"
     return codes[-1]

@@ -1,5 +1,7 @@
 """群众提: public proposals, screening by staff, privacy and rate limits."""
 
+import logging
+
 import pytest
 from django.test import override_settings
 
@@ -127,10 +129,42 @@ def test_staff_shortlist_decline_merge_and_public_reason(api, client_for, tree, 
     )
 
 
-def test_staff_detail_masks_phone(api, client_for, tree, window, staff):
+def test_staff_detail_masks_name_and_phone(api, client_for, tree, window, staff):
     pid = _propose(api, tree, name="王小明", phone="13812341234").json()["id"]
     body = client_for(staff).get(f"/api/v1/proposals/{pid}/").json()
-    assert body["phone"] == "138****1234" and body["name"] == "王小明"
+    assert (body["name"], body["phone"]) == ("王**", "138****1234")
+
+
+def test_staff_pages_mask_the_proposer_until_an_audited_reveal(api, client, tree, window, staff, caplog):
+    pid = _propose(api, tree, name="王小明", phone="13812341234").json()["id"]
+    client.force_login(staff)
+    caplog.set_level(logging.INFO, logger="liaison.audit")
+    listed = client.get("/workspace/voting/proposals/")
+    (row,) = listed.context["page"]
+    assert (row.masked_name, row.masked_phone) == ("王**", "138****1234")
+    detail = client.get(f"/workspace/voting/proposals/{pid}/")
+    assert detail.context["contact"] == {"name": "王**", "phone": "138****1234"}
+    for r in (listed, detail):
+        html = r.content.decode()
+        assert r.status_code == 200 and "王小明" not in html and "13812341234" not in html
+    assert not [rec for rec in caplog.records if rec.name == "liaison.audit"]  # masked views reveal nothing
+
+    r = client.get(f"/workspace/voting/proposals/{pid}/contact/")
+    assert r.status_code == 200
+    assert (r.context["proposal"].name, r.context["proposal"].phone) == ("王小明", "13812341234")
+    assert "13812341234" in r.content.decode()
+    (logged,) = [rec.getMessage() for rec in caplog.records if rec.name == "liaison.audit"]
+    assert logged == f"user {staff.pk} viewed the contact of proposal {pid}"
+
+
+def test_the_contact_page_is_for_staff_of_the_area_only(
+    api, client, tree, window, other_staff, delegate_user
+):
+    pid = _propose(api, tree, name="王小明", phone="13812341234").json()["id"]
+    client.force_login(other_staff)
+    assert client.get(f"/workspace/voting/proposals/{pid}/contact/").status_code == 404
+    client.force_login(delegate_user)
+    assert client.get(f"/workspace/voting/proposals/{pid}/contact/").status_code in (302, 403)
 
 
 def test_delegate_proposal_is_marked_delegate(client_for, tree, window, delegate_user):

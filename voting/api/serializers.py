@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from liaison.parsing import IdField, IdListField
+from liaison.privacy import PHONE_RE, mask_name, mask_phone
 from stations.models import Area
 
 from .. import conf
@@ -20,10 +21,6 @@ from ..models import (
     Site,
     Vote,
 )
-
-
-def mask_phone(phone: str) -> str:
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else ("****" if phone else "")
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -76,7 +73,7 @@ class ProposalCreateSerializer(serializers.Serializer):
     )
     name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     phone = serializers.RegexField(
-        r"^1\d{10}$",
+        PHONE_RE,
         required=False,
         allow_blank=True,
         default="",
@@ -127,14 +124,17 @@ class ProposalPublicSerializer(serializers.ModelSerializer):
 
 
 class ProposalStaffSerializer(ProposalPublicSerializer):
-    """Staff view: the contact, masked (the full number is on the audited staff page)."""
+    """Staff view: the contact, masked (the full name and number are on the audited staff contact page)."""
 
-    name = serializers.CharField(read_only=True)
+    name = serializers.SerializerMethodField()
     phone = serializers.SerializerMethodField()
     proposer_delegate = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta(ProposalPublicSerializer.Meta):
         fields = ProposalPublicSerializer.Meta.fields + ["name", "phone", "proposer_delegate", "screened_at"]
+
+    def get_name(self, obj) -> str:
+        return mask_name(obj.name)
 
     def get_phone(self, obj) -> str:
         return mask_phone(obj.phone)

@@ -1,7 +1,5 @@
 """API views: one per action. Every write goes through voting.services; reads through voting.selectors."""
 
-import logging
-
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -49,8 +47,6 @@ from ..services.proposals import (
     proposal_window_open,
 )
 from . import filters, serializers
-
-audit = logging.getLogger("liaison.audit")
 
 
 class IsAreaStaff(BasePermission):
@@ -135,18 +131,13 @@ class ProposalByCodeView(generics.RetrieveAPIView):
 
 
 class ProposalStaffDetailView(generics.RetrieveAPIView):
-    """Staff: one proposal of their area subtree with the contact, masked."""
+    """Staff: one proposal of their area subtree with the contact, masked (revealed only on the staff page)."""
 
     permission_classes = [IsAreaStaff]
     serializer_class = serializers.ProposalStaffSerializer
 
     def get_queryset(self):
         return selectors.proposals_for_staff(self.request.user)
-
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        audit.info("user %s viewed the contact of proposal %s", request.user.pk, kwargs["pk"])
-        return response
 
 
 class _ProposalAction(APIView):
