@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from suggestions import services
+from suggestions.services.intake import suggestion_submit
 from tests.conftest import PASSWORD
 from tests.factories import HandlingUnitFactory
 
@@ -85,7 +85,7 @@ def test_workspace_admin_and_api_pages_load_without_a_policy_violation(
 ):
     unit = HandlingUnitFactory(area=tree.county)
     for i in range(3):
-        services.suggestion_submit(title=f"路灯不亮{i}", content="东关路口的路灯坏了", station=station)
+        suggestion_submit(title=f"路灯不亮{i}", content="东关路口的路灯坏了", station=station)
     _login(page, staff.username)
     for path in [
         "/workspace/",

@@ -19,6 +19,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from liaison.privacy import mask_phone
 from stations.models import Appointment
 from suggestions.models import Rating, Suggestion
 from suggestions.services.intake import suggestion_submit
@@ -31,7 +32,7 @@ from voting.models import ProjectProposal, ProposalWindow
 
 pytestmark = pytest.mark.django_db
 
-SMS_RE = re.compile(r"SMS to (\d+): .*?(\d{6})")
+SMS_RE = re.compile(r"SMS to (\d{3}\*{4}\d{4}): .*?(\d{6})")
 
 
 @pytest.fixture
@@ -66,7 +67,9 @@ def ctx(tree, station, delegate, staff, unit, unit_user, caplog):
         with caplog.at_level(logging.INFO, logger="liaison.sms"):
             sms_code_request(phone=phone)
         code = [
-            m.group(2) for r in caplog.records if (m := SMS_RE.search(r.getMessage())) and m.group(1) == phone
+            m.group(2)
+            for r in caplog.records
+            if (m := SMS_RE.search(r.getMessage())) and m.group(1) == mask_phone(phone)
         ]
         return {"phone": phone, "code": code[-1]}
 
