@@ -116,7 +116,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 # History is for reading: no Revert button on any history form (the back office's history form also refuses
-# every POST, see liaison.accounts.admin_history; this setting alone only hides the button).
+# every POST, see liaison.admin_history; this setting alone only hides the button).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Redis: broker and cache when REDIS_URL is set.

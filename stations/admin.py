@@ -1,4 +1,4 @@
-"""Back office for the station network, scoped by area (see liaison.accounts.admin.AreaScopedAdmin).
+"""Back office for the station network, scoped by area (see liaison.admin_scope.AreaScopedAdmin).
 
 Staff keep rosters, memberships, schedules, reception days and logs of their subtree and see its
 appointments; areas and handling units are read-only for them; admins may change everything in their subtree.
@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from liaison.accounts.admin import AreaScopedAdmin, ScopedInline, delegate_choices, run_service_action
+from liaison.admin_scope import AreaScopedAdmin, ScopedInline, delegate_choices, run_service_action
 from liaison.privacy import mask_phone
 
 from . import services

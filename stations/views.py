@@ -20,9 +20,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from liaison.accounts.decorators import delegate_required
 from liaison.errors import DomainError, show_domain_error
 from liaison.guard import anonymous_write
+from liaison.page_access import delegate_required
 from liaison.pages import error_page, see_other
 from liaison.parsing import to_id
 

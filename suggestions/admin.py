@@ -1,11 +1,11 @@
-"""Back-office views, scoped by area (liaison.accounts.admin.AreaScopedAdmin). Records change only through
+"""Back-office views, scoped by area (liaison.admin_scope.AreaScopedAdmin). Records change only through
 services: the admin is read-only plus actions, and an action works on the selected suggestions only (the rating
 windows that lapse are closed by the daily sweep, which is no back-office action: it spans every area)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from liaison.accounts.admin import AreaScopedAdmin, run_service_action
+from liaison.admin_scope import AreaScopedAdmin, run_service_action
 
 from .models import ExtensionRequest, Rating, Referral, Reply, Suggestion, SuggestionEvent
 from .services.triage import suggestion_accept, suggestion_mark_key

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from liaison.accounts.models import User
-from liaison.accounts.scoping import scope_to_area
+from liaison.scoping import scope_to_area
 from liaison.workdays import workdays_between
 from stations.models import Area, HandlingUnit
 

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from liaison.accounts.decorators import delegate_required, staff_required, unit_required
 from liaison.api import KnownCountPaginator
 from liaison.errors import DomainError, first_message, show_domain_error
 from liaison.guard import anonymous_write
+from liaison.page_access import delegate_required, staff_required, unit_required
 from liaison.pages import error_page
 from liaison.parsing import posted_id, to_id
 from stations.models import Area, Delegate, Station

@@ -1,4 +1,4 @@
-"""Back office for supervision, scoped by area (liaison.accounts.admin.AreaScopedAdmin). Actions and the
+"""Back office for supervision, scoped by area (liaison.admin_scope.AreaScopedAdmin). Actions and the
 writes that carry a workflow (issuing an opinion, accepting a rectification, opening/closing a vote) call
 services; plain records (plans, windows, activities, records) are edited directly."""
 
@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liaison.accounts.admin import CHOICE_SCOPES, AreaScopedAdmin, ScopedInline, run_service_action
+from liaison.admin_scope import CHOICE_SCOPES, AreaScopedAdmin, ScopedInline, run_service_action
 from liaison.uploads.fields import PhotoField
 
 from .models import (

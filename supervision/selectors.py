@@ -5,8 +5,8 @@ import datetime as dt
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from liaison.accounts.scoping import scope_to_area
 from liaison.satisfaction import SatisfactionTally
+from liaison.scoping import scope_to_area
 from stations.models import Area
 
 from .models import (

@@ -4,7 +4,7 @@ secret ballot's votes show nothing that links them to a delegate (there is nothi
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from liaison.accounts.admin import AreaScopedAdmin, run_service_action
+from liaison.admin_scope import AreaScopedAdmin, run_service_action
 from liaison.privacy import mask_phone
 
 from .models import (

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from liaison.accounts.decorators import admin_required, delegate_required, role_required, staff_required
 from liaison.errors import DomainError, InvalidTransition, show_domain_error
+from liaison.page_access import admin_required, delegate_required, role_required, staff_required
 from liaison.parsing import posted_id, posted_ids
 from liaison.privacy import mask_name, mask_phone
 from stations.models import Delegate

@@ -1,4 +1,4 @@
-"""Object permissions. Querysets are scoped in selectors (see liaison.accounts.scoping); these predicates
+"""Object permissions. Querysets are scoped in selectors (see liaison.scoping); these predicates
 decide what a user may do with one object and are checked again on every object a view returns."""
 
 import rules

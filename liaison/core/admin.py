@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from liaison.accounts.admin_history import ReadOnlyHistoryAdmin
+from liaison.admin_history import ReadOnlyHistoryAdmin
 from liaison.workdays import calendar_changed
 
 from .models import WorkdayOverride

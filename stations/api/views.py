@@ -50,7 +50,7 @@ class IsAreaStaff(BasePermission):
 
     def has_permission(self, request, view):
         user = request.user
-        # A superuser without an area sees everything (see liaison.accounts.scoping).
+        # A superuser without an area sees everything (see liaison.scoping).
         return bool(user and user.is_authenticated and (user.is_area_staff or user.is_superuser))
 
 

@@ -82,7 +82,7 @@ def topic_from_suggestions(
 
     Raises NotFound when any id is unknown or outside the actor's subtree, ValidationFailed when one is closed.
     """
-    from liaison.accounts.scoping import scope_to_area
+    from liaison.scoping import scope_to_area
     from suggestions.models import Suggestion
 
     ids = sorted(set(suggestion_ids))

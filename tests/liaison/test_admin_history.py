@@ -8,8 +8,8 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from liaison.accounts.admin import AreaScopedAdmin
 from liaison.accounts.models import User
+from liaison.admin_scope import AreaScopedAdmin
 from liaison.core.models import WorkdayOverride
 from suggestions.models import Suggestion
 from tests.factories import UserFactory

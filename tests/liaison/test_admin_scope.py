@@ -12,8 +12,8 @@ from django.db.models import ForeignKey, ManyToManyField
 from django.test import Client
 from django.urls import reverse
 
-from liaison.accounts.admin import AreaScopedAdmin
 from liaison.accounts.models import User
+from liaison.admin_scope import AreaScopedAdmin
 from tests.factories import UserFactory
 
 from . import admin_world
