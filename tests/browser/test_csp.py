@@ -110,5 +110,7 @@ def test_workspace_admin_and_api_pages_load_without_a_policy_violation(
     # Swagger UI renders from the split view's same-origin script, its inline style carrying the nonce.
     response = violations.visit("/api/v1/docs/")
     assert "'nonce-" in response.header_value("content-security-policy")
-    expect(page.locator(".swagger-ui .info .title")).to_be_visible()
+    expect(page.locator(".swagger-ui .info .title")).to_be_visible(
+        timeout=30_000
+    )  # the UI bundle is large: slow on a busy machine
     assert violations.seen == []
