@@ -250,6 +250,27 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@liaison.local")
 SMS_BACKEND = env_str("SMS_BACKEND", "liaison.notifications.sms.LoggingSMSBackend")
 # The logging backend always masks the number; it writes the text (one-time codes, tracking links) only when on.
 SMS_LOG_CODES = env_bool("SMS_LOG_CODES", DEBUG)
+# The gateways' settings (liaison/notifications/gateways.py); a check at start-up tells what the chosen one lacks.
+SMS_HTTP = {
+    "URL": env_str("SMS_HTTP_URL", ""),
+    "METHOD": (env_str("SMS_HTTP_METHOD", "POST") or "POST").upper(),
+    "FORMAT": (env_str("SMS_HTTP_FORMAT", "json") or "json").lower(),
+    "BODY": env_str("SMS_HTTP_BODY", '{"mobile": "{phone}", "content": "{text}", "requestId": "{key}"}'),
+    "SECRET": env_str("SMS_HTTP_SECRET", ""),
+    "SIGNATURE_HEADER": env_str("SMS_HTTP_SIGNATURE_HEADER", "X-Signature"),
+    "SUCCESS": env_str("SMS_HTTP_SUCCESS", ""),
+    "TIMEOUT": env_int("SMS_HTTP_TIMEOUT", 10),
+}
+SMS_TENCENT = {
+    "SECRET_ID": env_str("SMS_TENCENT_SECRET_ID", ""),
+    "SECRET_KEY": env_str("SMS_TENCENT_SECRET_KEY", ""),
+    "APP_ID": env_str("SMS_TENCENT_APP_ID", ""),
+    "SIGN_NAME": env_str("SMS_TENCENT_SIGN_NAME", ""),
+    "TEMPLATE_ID": env_str("SMS_TENCENT_TEMPLATE_ID", ""),
+    "REGION": env_str("SMS_TENCENT_REGION", "ap-guangzhou"),
+    "ENDPOINT": env_str("SMS_TENCENT_ENDPOINT", "sms.tencentcloudapi.com"),
+    "TIMEOUT": env_int("SMS_TENCENT_TIMEOUT", 10),
+}
 
 # --- REST API
 REST_FRAMEWORK = {

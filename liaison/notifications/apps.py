@@ -1,8 +1,35 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
+
+
+def check_sms_backend(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """The configured SMS backend can be built: its settings are complete and its SDK is installed. Runs with
+    every management command (and so at start-up), so a gateway missing a setting stops the deploy, not the
+    first message."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from .sms import get_backend
+
+    try:
+        get_backend()
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="notifications.E001")]
+    except ImportError as exc:
+        return [
+            checks.Error(
+                f"SMS_BACKEND cannot be loaded: {exc}",
+                hint="Install the gateway's extra, e.g. pip install '.[sms-tencent]'.",
+                id="notifications.E002",
+            )
+        ]
+    return []
 
 
 class NotificationsConfig(AppConfig):
     name = "liaison.notifications"
     label = "notifications"
     verbose_name = _("通知")
+
+    def ready(self) -> None:
+        checks.register(check_sms_backend)
