@@ -35,8 +35,16 @@ class NotificationAdmin(admin.ModelAdmin):
     list_per_page = 50
 
     def has_module_permission(self, request) -> bool:
-        return request.user.is_active and (
-            request.user.is_superuser or getattr(request.user, "is_portal_admin", False)
+        """Messages go to people of every area, so only those who see the whole network read the log: a
+        superuser, or a portal admin of a city or province (a county's admin sees a county, not the city's mail)."""
+        user = request.user
+        if not user.is_active:
+            return False
+        if user.is_superuser:
+            return True
+        area = getattr(user, "area", None)
+        return (
+            getattr(user, "is_portal_admin", False) and area is not None and area.tier in ("city", "province")
         )
 
     def has_view_permission(self, request, obj=None) -> bool:

@@ -29,6 +29,7 @@ GLOBAL_ADMINS = {
     "axes.accesslog",
     "axes.accessfailurelog",
     "core.workdayoverride",
+    "notifications.notification",
 }
 OPEN_TO_PORTAL_ADMINS = {"core.workdayoverride"}
 
