@@ -67,8 +67,9 @@ def fill(n_delegates: int, n_candidates: int, seats: int) -> dict:
     from rest_framework.authtoken.models import Token
 
     from liaison.accounts.models import User
+    from liaison.codes import new_code
     from stations.models import Area, Delegate
-    from voting.models import ProjectProposal, ProposalWindow, new_code
+    from voting.models import ProjectProposal, ProposalWindow
     from voting.services.ballots import ballot_create, ballot_open
 
     t = time.perf_counter()
@@ -104,7 +105,7 @@ def fill(n_delegates: int, n_candidates: int, seats: int) -> dict:
         )
         proposals = ProjectProposal.objects.bulk_create(
             ProjectProposal(
-                code=new_code(),
+                code=new_code(8),
                 window=window,
                 title=f"候选民生实事项目{i + 1:02d}",
                 description="内容",

@@ -15,12 +15,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from liaison.api import AnonymousWriteThrottle
+from liaison.codes import normalise_code
 from liaison.errors import NotFound, NotPermitted
 from liaison.parsing import parse_date_range, to_id
 from stations.models import Area
 
 from .. import exports, selectors, stats
-from ..models import Referral, Suggestion, normalise_code
+from ..models import Referral, Suggestion
 from ..services.intake import suggestion_submit
 from ..services.ratings import suggestion_rate
 from ..services.referrals import (
