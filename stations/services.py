@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from liaison.codes import save_with_new_code
 from liaison.errors import InvalidTransition, ValidationFailed, get_or_not_found
 from liaison.notifications.services import Recipient, notify
+from liaison.privacy import PHONE_MESSAGE, PHONE_RE
 
 from .models import (
     APPOINTMENT_CODE_LENGTH,
@@ -25,8 +26,6 @@ from .models import (
     Station,
 )
 from .reception_days import reception_days_generate, reception_days_plan  # noqa: F401 - re-exported
-
-PHONE_RE = r"1\d{10}"
 
 
 def _delegate_recipient(delegate: Delegate) -> Recipient:
@@ -98,7 +97,7 @@ def reception_log_create(
     for position, row in enumerate(r for r in rows if (r.get("content") or "").strip()):
         phone = (row.get("phone") or "").strip()
         if phone and not re.fullmatch(PHONE_RE, phone):
-            raise ValidationFailed({"phone": [_("请输入11位手机号码。")]})
+            raise ValidationFailed({"phone": [PHONE_MESSAGE]})
         made.append(
             ReceptionLogItem(
                 log=log,

@@ -1,7 +1,6 @@
 """What the supervision services share: deadlines, links, the unit and staff recipients, the
 required-text check and the row locks of topics and activities."""
 
-import calendar
 import datetime as dt
 
 from django.urls import reverse
@@ -10,19 +9,11 @@ from django.utils.translation import gettext as _
 
 from liaison.errors import NotFound, ValidationFailed
 from liaison.notifications.services import Recipient
-from liaison.workdays import add_workdays, next_workday
+from liaison.workdays import add_months, add_workdays, next_workday
 from stations.models import Area, HandlingUnit
 
 from .. import conf
 from ..models import Activity, Topic
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` calendar months later, clamped to the month's end (31 Jan + 1 → 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
 
 MAX_DUE_MONTHS = 24
 

@@ -88,3 +88,26 @@ def test_old_hex_appointment_codes_are_still_found(client, delegate):
     assert client.get("/appointments/a1b2c3d/").status_code == 200
     assert client.get("/appointments/A1B2C3D/done/").status_code == 200
     assert Appointment.objects.filter(code="A1B2C3D").exists()
+
+
+def test_a_reception_log_uses_the_one_phone_rule(delegate, station):
+    """`^1[3-9]\\d{9}$` everywhere: the reception log's looser `1\\d{10}` copy is gone."""
+    import datetime as dt
+
+    from liaison.errors import ValidationFailed
+    from stations.services import reception_log_create
+
+    def log(phone):
+        return reception_log_create(
+            delegate=delegate,
+            station=station,
+            held_on=dt.date(2026, 3, 2),
+            visitors=1,
+            summary="接待",
+            items=[{"content": "路灯不亮", "phone": phone}],
+        )
+
+    with pytest.raises(ValidationFailed) as exc:
+        log("12012341234")
+    assert exc.value.field_errors == {"phone": ["请输入11位手机号码。"]}
+    assert log("13812341234").items.get().constituent_phone == "13812341234"
