@@ -1,4 +1,4 @@
-"""Suggestion rules and defaults (DESIGN.md §4). Each is overridable per deployment in settings.
+"""Suggestion rules and defaults (deadlines, limits). Each is overridable per deployment in settings.
 
 Read through `conf.<NAME>` at call time, so `override_settings` in tests and a changed setting take effect
 without a restart of anything but the process.

@@ -1,4 +1,4 @@
-"""Suggestions API (API.md, Suggestions). One view per action; every write goes through services.
+"""Suggestions API (/api/v1/suggestions/, referrals/, track/ …; schema at /api/v1/schema/). One view per action; every write goes through services.
 
 Objects outside the caller's scope are 404 (staff: their area subtree; units: their own referrals).
 """
