@@ -12,7 +12,7 @@ from liaison.notifications.services import Recipient
 from liaison.workdays import add_months, add_workdays, next_workday
 from stations.models import Area, HandlingUnit
 
-from .. import conf
+from ..conf import conf
 from ..models import Activity, Topic
 
 MAX_DUE_MONTHS = 24
@@ -39,7 +39,7 @@ def due_date(
         if due_workdays < 1:
             raise ValidationFailed(_("整改期限必须至少为1个工作日。"))
         return add_workdays(today, due_workdays)
-    months = conf.rectification_months() if due_months is None else due_months
+    months = conf.RECTIFICATION_MONTHS if due_months is None else due_months
     if months < 1:
         raise ValidationFailed(_("整改期限必须至少为1个月。"))
     return next_workday(add_months(today, months))
