@@ -19,34 +19,33 @@ least 0.3 of the trivial view. Standard library plus the project's virtualenv.
 """
 
 import argparse
+import json
 import os
 import random
-import secrets
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.foundation import (  # noqa: E402 - after the sys.path line above
-    HOST,
-    cpu_seconds,
-    free_port,
-    gunicorn_command,
+from bench.harness import (  # noqa: E402 - after the sys.path line above
+    JSON,
+    Rounds,
+    bench_env,
+    gunicorn,
     log,
+    machine,
     manage,
     pad,
+    postgres_url,
     recreate_database,
     request,
-    wait_ready,
-    worker_pids,
 )
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/liaison_bench_sup"
@@ -203,51 +202,6 @@ def latency(port: int, path: str, n: int) -> float:
     return statistics.median(runs) * 1000
 
 
-def post_load(port: int, target, duration: float, concurrency: int) -> tuple[int, int, float]:
-    """POST for `duration` seconds with `concurrency` threads; `target()` gives (path, body) per request."""
-    import http.client
-    import json
-
-    stop_at = time.perf_counter() + duration
-    results = [(0, 0)] * concurrency
-
-    def worker(i: int) -> None:
-        conn = http.client.HTTPConnection(HOST, port, timeout=30)
-        ok = errors = 0
-        while time.perf_counter() < stop_at:
-            item = target()
-            if item is None:
-                break
-            path, body = item
-            try:
-                conn.request(
-                    "POST", path, body=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
-                )
-                resp = conn.getresponse()
-                resp.read()
-                if resp.status == 201:
-                    ok += 1
-                else:
-                    errors += 1
-                    if errors < 3:
-                        log(f"    {path}: HTTP {resp.status}")
-                if resp.will_close:
-                    conn.close()
-            except (OSError, http.client.HTTPException):
-                errors += 1
-                conn.close()
-        conn.close()
-        results[i] = (ok, errors)
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return sum(r[0] for r in results), sum(r[1] for r in results), time.perf_counter() - started
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -264,27 +218,13 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL", DEFAULT_DB)
-    if not url.startswith("postgres"):
-        sys.exit("This benchmark runs on PostgreSQL: set DATABASE_URL=postgres://…/liaison_bench_sup")
+    url = postgres_url(DEFAULT_DB)
     tmp = Path(tempfile.mkdtemp(prefix="liaison-bench-sup-"))
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DEBUG": "False",
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "LIAISON_VAR_DIR": str(tmp / "var"),
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-        # The bench client is one address: lift the per-client limits it would otherwise hit.
-        "RATE_LIMIT_SUPPORT": "100000000/h",
-    }
+    # The bench client is one address: lift the per-client limits it would otherwise hit.
+    env = bench_env(url, var_dir=tmp / "var", RATE_LIMIT_SUPPORT="100000000/h")
     os.environ.update(env)
     log(f"Database: {url.split('@')[-1]}")
-    log(f"Machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
-    server = None
+    log(f"Machine: {machine()}")
     try:
         log("Preparing the database")
         recreate_database(url)
@@ -297,115 +237,110 @@ def main() -> int:
         from django.db import connections
 
         connections.close_all()
-
-        port = free_port()
-        cmd = gunicorn_command(port, args.workers)
         log("")
-        log(f"Starting gunicorn ({args.workers} sync workers) on {HOST}:{port}")
-        server = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
-        wait_ready(port, server)
-
-        median = data["median_topic"]
-        reads = [
-            ("topic list API ?ordering=-supports", "/api/v1/topics/?ordering=-supports"),
-            ("topic list page /supervision/", "/supervision/"),
-            ("topic API /api/v1/topics/ID/", f"/api/v1/topics/{median}/"),
-            ("topic page /supervision/topics/ID/", f"/supervision/topics/{median}/"),
-        ]
-        for _name, path in reads:
-            latency(port, path, 20)  # warm-up
-        log("")
-        log(f"Median latency, {args.samples} sequential requests each (client side, incl. HTTP):")
-        slow = []
-        for name, path in reads:
-            ms = latency(port, path, args.samples)
-            flag = "" if ms < LATENCY_TARGET_MS else f"  > {LATENCY_TARGET_MS:.0f} ms"
-            if flag:
-                slow.append(name)
-            log(f"  {pad(name, 40)}{ms:7.2f} ms{flag}")
-
-        codes = iter(data["codes"])
-        lock = threading.Lock()
-        topic_ids = data["topic_ids"]
-        rng = random.Random(7)
-
-        def next_support():
-            with lock:
-                item = next(codes, None)
-                tid = rng.choice(topic_ids)
-            if item is None:
-                return None
-            phone, code = item
-            return f"/api/v1/topics/{tid}/support/", {"phone": phone, "code": code}
-
-        def trivial():
-            return "/bench/trivial-post/", {"phone": "13800000000", "code": "123456"}
-
-        def floor_insert():
-            return "/bench/floor/insert/", {"phone": "13800000000", "code": "123456"}
-
-        def floor_support():
-            item = next_support()
-            return None if item is None else (item[0].replace("/api/v1/", "/bench/floor/"), item[1])
-
-        targets = [
-            ("trivial POST view", trivial),
-            ("floor: one-row INSERT", floor_insert),
-            ("floor: support as plain SQL", floor_support),
-            ("POST topics/ID/support/", next_support),
-        ]
-        for _name, fn in targets:
-            post_load(port, fn, 1.0, args.concurrency)  # warm-up (uses some codes)
-        workers = worker_pids(server.pid)
-        totals = {name: [0, 0, 0.0, 0.0] for name, _fn in targets}
-        for _ in range(args.rounds):
-            for name, fn in targets:
-                before = cpu_seconds(workers)
-                ok, errors, seconds = post_load(port, fn, args.duration / args.rounds, args.concurrency)
-                totals[name][0] += ok
-                totals[name][1] += errors
-                totals[name][2] += seconds
-                totals[name][3] += cpu_seconds(workers) - before
-        log("")
-        log(
-            f"Throughput: {args.duration:.0f} s per target in {args.rounds} interleaved rounds, {args.concurrency} threads"
-        )
-        log("  " + pad("target", 30) + f"{'req/s':>9}{'ratio':>8}{'errors':>8}{'server CPU ms/req':>20}")
-        base = totals["trivial POST view"][0] / totals["trivial POST view"][2]
-        rates = {}
-        for name, _fn in targets:
-            ok, errors, seconds, cpu = totals[name]
-            rate = rates[name] = ok / seconds
-            cpu_ms = f"{cpu * 1000 / ok:.2f}" if ok and workers else "n/a"
-            log("  " + pad(name, 30) + f"{rate:>9.0f}{rate / base:>8.2f}{errors:>8}{cpu_ms:>20}")
-        ratio = rates["POST topics/ID/support/"] / base
-        floor = rates["floor: support as plain SQL"]
-        log(
-            f"  the endpoint reaches {rates['POST topics/ID/support/'] / floor:.2f} of its plain-SQL floor; "
-            f"the floor itself is {floor / base:.2f} of the trivial view"
-        )
-
-        # The counts stayed exact under concurrent supports.
-        from django.db.models import Count, F
-
-        from supervision.models import Topic
-
-        drift = Topic.objects.annotate(n=Count("supports")).exclude(supports_count=F("n")).count()
-        log("")
-        log(f"Topics whose denormalised count differs from their support rows: {drift}")
-        log(
-            f"Targets: median under {LATENCY_TARGET_MS:.0f} ms — {'met' if not slow else 'MISSED: ' + ', '.join(slow)}; "
-            f"support/trivial ratio ≥ {RATIO_TARGET} — {'met' if ratio >= RATIO_TARGET else 'MISSED'} ({ratio:.2f})"
-        )
-        return 0 if not slow and ratio >= RATIO_TARGET and drift == 0 else 1
+        with gunicorn(env, args.workers) as server:
+            return measure(server, data, args)
     finally:
-        if server is not None and server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def measure(server, data: dict, args) -> int:
+    port = server.port
+    median = data["median_topic"]
+    reads = [
+        ("topic list API ?ordering=-supports", "/api/v1/topics/?ordering=-supports"),
+        ("topic list page /supervision/", "/supervision/"),
+        ("topic API /api/v1/topics/ID/", f"/api/v1/topics/{median}/"),
+        ("topic page /supervision/topics/ID/", f"/supervision/topics/{median}/"),
+    ]
+    for _name, path in reads:
+        latency(port, path, 20)  # warm-up
+    log("")
+    log(f"Median latency, {args.samples} sequential requests each (client side, incl. HTTP):")
+    slow = []
+    for name, path in reads:
+        ms = latency(port, path, args.samples)
+        flag = "" if ms < LATENCY_TARGET_MS else f"  > {LATENCY_TARGET_MS:.0f} ms"
+        if flag:
+            slow.append(name)
+        log(f"  {pad(name, 40)}{ms:7.2f} ms{flag}")
+
+    codes = iter(data["codes"])
+    lock = threading.Lock()
+    topic_ids = data["topic_ids"]
+    rng = random.Random(7)
+
+    def post(path: str, body: dict):
+        return "POST", path, json.dumps(body).encode(), JSON
+
+    def next_support():
+        with lock:
+            item = next(codes, None)
+            tid = rng.choice(topic_ids)
+        if item is None:
+            return None
+        phone, code = item
+        return post(f"/api/v1/topics/{tid}/support/", {"phone": phone, "code": code})
+
+    def trivial():
+        return post("/bench/trivial-post/", {"phone": "13800000000", "code": "123456"})
+
+    def floor_insert():
+        return post("/bench/floor/insert/", {"phone": "13800000000", "code": "123456"})
+
+    def floor_support():
+        req = next_support()
+        return None if req is None else (req[0], req[1].replace("/api/v1/", "/bench/floor/"), *req[2:])
+
+    reported = Counter()
+
+    def report_error(status: int, req) -> None:
+        reported[req[1]] += 1
+        if reported[req[1]] < 3:
+            log(f"    {req[1]}: HTTP {status}")
+
+    targets = [
+        ("trivial POST view", trivial),
+        ("floor: one-row INSERT", floor_insert),
+        ("floor: support as plain SQL", floor_support),
+        ("POST topics/ID/support/", next_support),
+    ]
+    only_201 = {"ok": lambda status, _req: status == 201, "on_error": report_error}
+    rounds = Rounds(server, args.concurrency)
+    rounds.warm(targets, 1.0, **only_201)  # uses some codes
+    totals = rounds.run(targets, args.rounds, args.duration, **only_201)
+    log("")
+    log(
+        f"Throughput: {args.duration:.0f} s per target in {args.rounds} interleaved rounds, {args.concurrency} threads"
+    )
+    log("  " + pad("target", 30) + f"{'req/s':>9}{'ratio':>8}{'errors':>8}{'server CPU ms/req':>20}")
+    base = totals["trivial POST view"].rate
+    rates = {}
+    for name, _fn in targets:
+        total = totals[name]
+        rate = rates[name] = total.rate
+        cpu_ms = total.cpu_ms(rounds.measured_cpu)
+        log("  " + pad(name, 30) + f"{rate:>9.0f}{rate / base:>8.2f}{total.errors:>8}{cpu_ms:>20}")
+    ratio = rates["POST topics/ID/support/"] / base
+    floor = rates["floor: support as plain SQL"]
+    log(
+        f"  the endpoint reaches {rates['POST topics/ID/support/'] / floor:.2f} of its plain-SQL floor; "
+        f"the floor itself is {floor / base:.2f} of the trivial view"
+    )
+
+    # The counts stayed exact under concurrent supports.
+    from django.db.models import Count, F
+
+    from supervision.models import Topic
+
+    drift = Topic.objects.annotate(n=Count("supports")).exclude(supports_count=F("n")).count()
+    log("")
+    log(f"Topics whose denormalised count differs from their support rows: {drift}")
+    log(
+        f"Targets: median under {LATENCY_TARGET_MS:.0f} ms — {'met' if not slow else 'MISSED: ' + ', '.join(slow)}; "
+        f"support/trivial ratio ≥ {RATIO_TARGET} — {'met' if ratio >= RATIO_TARGET else 'MISSED'} ({ratio:.2f})"
+    )
+    return 0 if not slow and ratio >= RATIO_TARGET and drift == 0 else 1
 
 
 if __name__ == "__main__":

@@ -64,13 +64,14 @@ def _insert(cursor, obj) -> int:
 
 @csrf_exempt
 def floor_suggestion(request):
+    from liaison.codes import new_code
     from suggestions import search
-    from suggestions.models import Suggestion, SuggestionEvent, new_tracking_code
+    from suggestions.models import Suggestion, SuggestionEvent
 
     d = json.loads(request.body)
     now = timezone.now()
     s = Suggestion(
-        tracking_code=new_tracking_code(),
+        tracking_code=new_code(),
         title=d["title"],
         content=d["content"],
         area_id=d["area_id"],

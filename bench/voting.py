@@ -26,9 +26,7 @@ import queue
 import random
 import secrets
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -39,15 +37,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.foundation import (  # noqa: E402 - after the sys.path line above
+from bench.harness import (  # noqa: E402 - after the sys.path line above
     HOST,
-    free_port,
-    gunicorn_command,
+    bench_env,
+    gunicorn,
     log,
+    machine,
     manage,
+    pct,
+    postgres_url,
     recreate_database,
-    wait_ready,
-    worker_pids,
 )
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/liaison_bench_vote"
@@ -67,8 +66,9 @@ def fill(n_delegates: int, n_candidates: int, seats: int) -> dict:
     from rest_framework.authtoken.models import Token
 
     from liaison.accounts.models import User
+    from liaison.codes import new_code
     from stations.models import Area, Delegate
-    from voting.models import ProjectProposal, ProposalWindow, new_code
+    from voting.models import ProjectProposal, ProposalWindow
     from voting.services.ballots import ballot_create, ballot_open
 
     t = time.perf_counter()
@@ -104,7 +104,7 @@ def fill(n_delegates: int, n_candidates: int, seats: int) -> dict:
         )
         proposals = ProjectProposal.objects.bulk_create(
             ProjectProposal(
-                code=new_code(),
+                code=new_code(8),
                 window=window,
                 title=f"候选民生实事项目{i + 1:02d}",
                 description="内容",
@@ -182,11 +182,6 @@ def vote_all(port: int, ballot_id: int, jobs: list[tuple[str, dict]], concurrenc
     return statuses, latencies, time.perf_counter() - started
 
 
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -201,25 +196,13 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL", DEFAULT_DB)
-    if not url.startswith("postgres"):
-        sys.exit("This benchmark runs on PostgreSQL: set DATABASE_URL=postgres://…/liaison_bench_vote")
+    url = postgres_url(DEFAULT_DB)
     tmp = Path(tempfile.mkdtemp(prefix="liaison-bench-vote-"))
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DEBUG": "False",
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "LIAISON_VAR_DIR": str(tmp / "var"),
-        "LOG_LEVEL": "ERROR",  # the 409s of the duplicate round are expected; don't log each one
-        "PYTHONPATH": str(ROOT),
-    }
+    # LOG_LEVEL: the 409s of the duplicate round are expected; don't log each one.
+    env = bench_env(url, var_dir=tmp / "var", LOG_LEVEL="ERROR")
     os.environ.update(env)
     log(f"Database: {url.split('@')[-1]}")
-    log(f"Machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
-    server = None
+    log(f"Machine: {machine()}")
     try:
         log("Preparing the database")
         recreate_database(url)
@@ -228,100 +211,90 @@ def main() -> int:
         from django.db import connections
 
         connections.close_all()
-
-        rng = random.Random(5)
-        choices = ["for", "against", "abstain"]
-        sent = Counter()
-        jobs = []
-        for token in data["tokens"]:
-            paper = [(c, rng.choices(choices, weights=[6, 3, 1])[0]) for c in data["candidates"]]
-            sent.update(paper)
-            jobs.append((token, {"choices": [{"candidate": c, "choice": ch} for c, ch in paper]}))
-
-        port = free_port()
-        cmd = gunicorn_command(port, args.workers, backlog=2048)
         log("")
-        log(f"Starting gunicorn ({args.workers} sync workers) on {HOST}:{port}")
-        server = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
-        wait_ready(port, server)
-        log(f"  workers: {len(worker_pids(server.pid))}")
-
-        log("")
-        log(f"{len(jobs)} delegates vote through the API, {args.concurrency} at a time")
-        statuses, latencies, wall = vote_all(port, data["ballot"], jobs, args.concurrency)
-        counts = Counter(statuses)
-        log(f"  all votes taken in {wall:.2f} s  ({len(jobs) / wall:.0f} papers/s)")
-        log(
-            f"  latency per paper: median {statistics.median(latencies) * 1000:.0f} ms, "
-            f"p95 {pct(latencies, 95) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms"
-        )
-        log(f"  responses: {dict(sorted(counts.items()))}")
-
-        dup_counts: Counter = Counter()
-        if args.duplicates:
-            dups = rng.sample(jobs, min(args.duplicates, len(jobs)))
-            dup_statuses, _lat, _wall = vote_all(port, data["ballot"], dups, min(args.concurrency, len(dups)))
-            dup_counts = Counter(dup_statuses)
-            log(f"  {len(dups)} second papers at once: {dict(sorted(dup_counts.items()))} (each must be 409)")
-
-        import django
-
-        django.setup()
-        from voting.models import BallotPaper, Vote
-        from voting.selectors import ballot_tally
-        from voting.services.ballots import ballot_close
-
-        ballot_close(ballot_id=data["ballot"])
-        t = time.perf_counter()
-        tally = ballot_tally(ballot_id=data["ballot"])
-        cold = time.perf_counter() - t
-        runs = []
-        for _ in range(20):
-            t = time.perf_counter()
-            ballot_tally(ballot_id=data["ballot"])
-            runs.append(time.perf_counter() - t)
-        warm = statistics.median(runs)
-        log("")
-        log(
-            f"Tally ({len(tally.candidates)} candidates): first run {cold * 1000:.1f} ms, median of 20 {warm * 1000:.1f} ms"
-        )
-        papers = BallotPaper.objects.filter(ballot_id=data["ballot"]).count()
-        votes = Vote.objects.filter(ballot_id=data["ballot"]).count()
-        log(
-            f"  papers: {papers}  vote rows: {votes}  quorum_met={tally.quorum_met}  runoff_needed={tally.runoff_needed}"
-        )
-        log(f"  elected: {[c.title for c in tally.candidates if c.elected]}")
-
-        mismatches = [
-            c.id
-            for c in tally.candidates
-            if (c.for_votes, c.against, c.abstain)
-            != (sent[(c.id, "for")], sent[(c.id, "against")], sent[(c.id, "abstain")])
-        ]
-        errors = len(jobs) - counts.get(201, 0)
-        dup_wrong = sum(n for s, n in dup_counts.items() if s != 409)
-        checks = {
-            f"exactly {args.delegates} papers": papers == args.delegates,
-            f"exactly {args.delegates * args.candidates} vote rows": votes
-            == args.delegates * args.candidates,
-            "no error responses": errors == 0,
-            "every second paper refused with 409": dup_wrong == 0,
-            "tally equals what the clients sent": not mismatches,
-            f"all votes under {VOTES_TARGET_S:.0f} s": wall < VOTES_TARGET_S,
-            f"tally under {TALLY_TARGET_S:.0f} s": cold < TALLY_TARGET_S,
-        }
-        log("")
-        for name, ok in checks.items():
-            log(f"  [{'ok' if ok else 'FAIL'}] {name}")
-        return 0 if all(checks.values()) else 1
+        with gunicorn(env, args.workers, backlog=2048) as server:
+            return measure(server.port, data, args)
     finally:
-        if server is not None and server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def measure(port: int, data: dict, args) -> int:
+    rng = random.Random(5)
+    choices = ["for", "against", "abstain"]
+    sent = Counter()
+    jobs = []
+    for token in data["tokens"]:
+        paper = [(c, rng.choices(choices, weights=[6, 3, 1])[0]) for c in data["candidates"]]
+        sent.update(paper)
+        jobs.append((token, {"choices": [{"candidate": c, "choice": ch} for c, ch in paper]}))
+
+    log("")
+    log(f"{len(jobs)} delegates vote through the API, {args.concurrency} at a time")
+    statuses, latencies, wall = vote_all(port, data["ballot"], jobs, args.concurrency)
+    counts = Counter(statuses)
+    log(f"  all votes taken in {wall:.2f} s  ({len(jobs) / wall:.0f} papers/s)")
+    log(
+        f"  latency per paper: median {statistics.median(latencies) * 1000:.0f} ms, "
+        f"p95 {pct(latencies, 95) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms"
+    )
+    log(f"  responses: {dict(sorted(counts.items()))}")
+
+    dup_counts: Counter = Counter()
+    if args.duplicates:
+        dups = rng.sample(jobs, min(args.duplicates, len(jobs)))
+        dup_statuses, _lat, _wall = vote_all(port, data["ballot"], dups, min(args.concurrency, len(dups)))
+        dup_counts = Counter(dup_statuses)
+        log(f"  {len(dups)} second papers at once: {dict(sorted(dup_counts.items()))} (each must be 409)")
+
+    import django
+
+    django.setup()
+    from voting.models import BallotPaper, Vote
+    from voting.selectors import ballot_tally
+    from voting.services.ballots import ballot_close
+
+    ballot_close(ballot_id=data["ballot"])
+    t = time.perf_counter()
+    tally = ballot_tally(ballot_id=data["ballot"])
+    cold = time.perf_counter() - t
+    runs = []
+    for _ in range(20):
+        t = time.perf_counter()
+        ballot_tally(ballot_id=data["ballot"])
+        runs.append(time.perf_counter() - t)
+    warm = statistics.median(runs)
+    log("")
+    log(
+        f"Tally ({len(tally.candidates)} candidates): first run {cold * 1000:.1f} ms, median of 20 {warm * 1000:.1f} ms"
+    )
+    papers = BallotPaper.objects.filter(ballot_id=data["ballot"]).count()
+    votes = Vote.objects.filter(ballot_id=data["ballot"]).count()
+    log(
+        f"  papers: {papers}  vote rows: {votes}  quorum_met={tally.quorum_met}  runoff_needed={tally.runoff_needed}"
+    )
+    log(f"  elected: {[c.title for c in tally.candidates if c.elected]}")
+
+    mismatches = [
+        c.id
+        for c in tally.candidates
+        if (c.for_votes, c.against, c.abstain)
+        != (sent[(c.id, "for")], sent[(c.id, "against")], sent[(c.id, "abstain")])
+    ]
+    errors = len(jobs) - counts.get(201, 0)
+    dup_wrong = sum(n for s, n in dup_counts.items() if s != 409)
+    checks = {
+        f"exactly {args.delegates} papers": papers == args.delegates,
+        f"exactly {args.delegates * args.candidates} vote rows": votes == args.delegates * args.candidates,
+        "no error responses": errors == 0,
+        "every second paper refused with 409": dup_wrong == 0,
+        "tally equals what the clients sent": not mismatches,
+        f"all votes under {VOTES_TARGET_S:.0f} s": wall < VOTES_TARGET_S,
+        f"tally under {TALLY_TARGET_S:.0f} s": cold < TALLY_TARGET_S,
+    }
+    log("")
+    for name, ok in checks.items():
+        log(f"  [{'ok' if ok else 'FAIL'}] {name}")
+    return 0 if all(checks.values()) else 1
 
 
 if __name__ == "__main__":

@@ -29,18 +29,26 @@ def normalise_code(raw: str, length: int = 10) -> str:
 
 
 def save_with_new_code(
-    save: Callable[[str], T], *, length: int = 10, prefix: str = "", attempts: int = 6
+    save: Callable[[str], T],
+    *,
+    length: int = 10,
+    prefix: str = "",
+    attempts: int = 6,
+    is_collision: Callable[[], bool] | None = None,
 ) -> T:
     """Call `save(code)` with fresh codes until one does not collide with a unique constraint.
 
-    Each attempt runs in a savepoint, so a collision leaves the caller's transaction usable. `save` must raise
-    IntegrityError only for a code collision (check other unique fields before calling). After `attempts`
-    collisions — practically impossible at 32^10 — the caller gets a Conflict (409) to retry later.
+    Each attempt runs in a savepoint, so a collision leaves the caller's transaction usable. When the row has
+    other unique fields, pass `is_collision`: it is asked after the savepoint rolled back (so it may query)
+    and, when it answers False, the IntegrityError is re-raised for the caller instead of retried. After
+    `attempts` collisions — practically impossible at 32^10 — the caller gets a Conflict (409) to retry later.
     """
     for _attempt in range(attempts):
         try:
             with transaction.atomic():
                 return save(new_code(length, prefix))
         except IntegrityError:
+            if is_collision is not None and not is_collision():
+                raise
             continue
     raise Conflict(_("请稍后重试。"))

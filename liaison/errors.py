@@ -1,6 +1,6 @@
 """Domain errors. Services raise them; one DRF exception handler and the page views turn them into 4xx.
 
-The shapes a client sees (API.md, "Errors, once more precisely"):
+The shapes a client sees (the API contract for every error):
 
 - any domain error: `{"detail": "<message>", "code": "<code>"}` with the error's HTTP status;
 - a field error (a `ValidationFailed` whose message is `{field: [messages]}`, or a serializer's errors):

@@ -9,7 +9,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_rate, env_str
+from .env import env_bool, env_float, env_int, env_list, env_optional_int, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("LIAISON_VAR_DIR", str(BASE_DIR / "var")))
@@ -320,7 +320,59 @@ RATE_LIMITS = {
     "sms_code_client": env_rate("RATE_LIMIT_SMS_CODE_CLIENT", "10/h"),
     "support": env_rate("RATE_LIMIT_SUPPORT", "30/h"),
 }
-RECEPTION_DAYS_AHEAD = env_int("RECEPTION_DAYS_AHEAD", 62)
+RECEPTION_DAYS_AHEAD = env_int("RECEPTION_DAYS_AHEAD", 62, minimum=1)
+# The demo accounts' password (manage.py seed_demo); the demo's own default when unset.
+DEMO_PASSWORD = env_str("DEMO_PASSWORD")
+
+# --- App rules: each app reads these through its AppConf (`conf.NAME`); all listed in .env.example.
+# Suggestions (意见建议). Deadlines in working days unless said otherwise.
+SUGGESTION_TRIAGE_WORKDAYS = env_int("SUGGESTION_TRIAGE_WORKDAYS", 3, minimum=1)  # accept or reject
+SUGGESTION_REFER_WORKDAYS = env_int(
+    "SUGGESTION_REFER_WORKDAYS", 3, minimum=1
+)  # refer after acceptance/reopening
+SUGGESTION_REPLY_WORKDAYS = env_int(
+    "SUGGESTION_REPLY_WORKDAYS", 15, minimum=1
+)  # a unit replies after referral
+# A delegate's formal suggestion: answered within this many calendar months, extended to at most the maximum.
+SUGGESTION_DELEGATE_REPLY_MONTHS = env_int("SUGGESTION_DELEGATE_REPLY_MONTHS", 3, minimum=1)
+SUGGESTION_DELEGATE_REPLY_MAX_MONTHS = env_int(
+    "SUGGESTION_DELEGATE_REPLY_MAX_MONTHS", 6, minimum=SUGGESTION_DELEGATE_REPLY_MONTHS
+)
+# An extension may push an ordinary referral's due date at most this far past the original.
+SUGGESTION_EXTENSION_MAX_WORKDAYS = env_int("SUGGESTION_EXTENSION_MAX_WORKDAYS", 15, minimum=0)
+SUGGESTION_RATING_DAYS = env_int(
+    "SUGGESTION_RATING_DAYS", 15, minimum=1
+)  # calendar days to rate; then it closes
+SUGGESTION_REMINDER_WORKDAYS = env_int(
+    "SUGGESTION_REMINDER_WORKDAYS", 2, minimum=0
+)  # remind the unit before due
+# 三色督办: share of the working-day deadline used at which an item turns yellow, then red.
+SUGGESTION_YELLOW_AT = env_float("SUGGESTION_YELLOW_AT", 0.5, minimum=0.0, maximum=1.0)
+SUGGESTION_RED_AT = env_float("SUGGESTION_RED_AT", 0.8, minimum=SUGGESTION_YELLOW_AT, maximum=1.0)
+# Statistics: a dashboard folds recent changes into the monthly cells unless that was done this recently.
+SUGGESTION_STATS_FOLD_SECONDS = env_int("SUGGESTION_STATS_FOLD_SECONDS", 15, minimum=0)
+# Cells are per ancestor area at this depth (3: the county in a tree that starts at the province).
+SUGGESTION_STATS_KEY_DEPTH = env_int("SUGGESTION_STATS_KEY_DEPTH", 3, minimum=1)
+# Similar opinions are looked for under the ancestor at this depth (3: the county).
+SUGGESTION_SIMILAR_SCOPE_DEPTH = env_int("SUGGESTION_SIMILAR_SCOPE_DEPTH", 3, minimum=1)
+SUGGESTION_TITLE_MAX = env_int("SUGGESTION_TITLE_MAX", 100, minimum=1, maximum=100)  # the column holds 100
+SUGGESTION_CONTENT_MAX = env_int("SUGGESTION_CONTENT_MAX", 5000, minimum=1, maximum=5000)
+SUGGESTION_PHOTO_MAX_BYTES = env_optional_int("SUGGESTION_PHOTO_MAX_BYTES")  # unset: UPLOAD_IMAGE_MAX_BYTES
+SUGGESTION_PHOTOS_MAX = env_int("SUGGESTION_PHOTOS_MAX", 3, minimum=0)
+# Supervision (人大监督).
+SUPERVISION_RECTIFICATION_MONTHS = env_int("SUPERVISION_RECTIFICATION_MONTHS", 3, minimum=1, maximum=24)
+SUPERVISION_REMINDER_WORKDAYS = env_int("SUPERVISION_REMINDER_WORKDAYS", 5, minimum=0)
+SUPERVISION_QUESTION_WORKDAYS = env_int("SUPERVISION_QUESTION_WORKDAYS", 10, minimum=1)
+SUPERVISION_SMS_CODE_MINUTES = env_int("SUPERVISION_SMS_CODE_MINUTES", 10, minimum=1)
+SUPERVISION_SMS_CODE_MAX_ATTEMPTS = env_int("SUPERVISION_SMS_CODE_MAX_ATTEMPTS", 5, minimum=1)
+# Livelihood projects (民生实事).
+VOTING_PHOTO_MAX_COUNT = env_int("VOTING_PHOTO_MAX_COUNT", 3, minimum=0)
+VOTING_PHOTO_MAX_BYTES = env_optional_int("VOTING_PHOTO_MAX_BYTES")  # unset: UPLOAD_IMAGE_MAX_BYTES
+VOTING_PROGRESS_REMINDER_DAY = env_int("VOTING_PROGRESS_REMINDER_DAY", 1, minimum=1, maximum=28)
+# An evaluation is "unsatisfied" when unsatisfied votes exceed this share of the votes cast (0 < share < 1).
+VOTING_EVALUATION_UNSATISFIED_SHARE = env_float(
+    "VOTING_EVALUATION_UNSATISFIED_SHARE", 0.5, minimum=0.01, maximum=0.99
+)
 
 # --- Security (check --deploy is clean when production settings are given)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

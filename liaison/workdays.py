@@ -4,6 +4,7 @@ Data comes from `chinesecalendar`; `WorkdayOverride` rows win over it. For a yea
 no override covers, weekdays count as working days: a warning is logged once per year and admins see a notice.
 """
 
+import calendar
 import datetime as dt
 import logging
 import time
@@ -119,6 +120,13 @@ def workdays_between(a: dt.date, b: dt.date) -> int:
         if is_workday(day, overrides):
             count += 1
     return count
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months later, clamped to the month's end (31 Jan + 1 → 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def next_workday(day: dt.date) -> dt.date:

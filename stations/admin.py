@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from liaison.admin_scope import AreaScopedAdmin, ScopedInline, delegate_choices, run_service_action
+from liaison.codes import save_with_new_code
 from liaison.privacy import mask_phone
 
 from . import services
@@ -140,9 +141,15 @@ class DelegateAdmin(AreaScopedAdmin):
         return super().get_queryset(request)
 
     def save_model(self, request, obj, form, change):
-        if not obj.code:
-            obj.code = Delegate.new_code()
-        super().save_model(request, obj, form, change)
+        if obj.code:
+            super().save_model(request, obj, form, change)
+            return
+
+        def save(code: str) -> None:
+            obj.code = code
+            super(DelegateAdmin, self).save_model(request, obj, form, change)
+
+        save_with_new_code(save, length=8)
 
 
 @admin.register(StationMembership)

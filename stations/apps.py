@@ -59,8 +59,7 @@ class StationsConfig(AppConfig):
 
     def portal_welcome(self) -> list[str]:
         """For `run_portal`'s last words before the server's log: the demo accounts, when the demo is loaded."""
-        import os
-
+        from django.conf import settings
         from django.contrib.auth.hashers import check_password
 
         from .management.commands.seed_demo import DEFAULT_PASSWORD, accounts_table, demo_accounts
@@ -68,7 +67,7 @@ class StationsConfig(AppConfig):
         users = demo_accounts()
         if not users:
             return []
-        guess = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+        guess = settings.DEMO_PASSWORD or DEFAULT_PASSWORD
         return accounts_table(users, guess if check_password(guess, users[0].password) else None)
 
     def workspace_links(self, user) -> list[tuple[str, str]]:

@@ -1,11 +1,11 @@
-import secrets
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from liaison.codes import new_code
 
 code_validator = RegexValidator(r"^\d{12}$", _("区划代码必须是12位数字。"))
 
@@ -159,7 +159,7 @@ class Delegate(models.Model):
 
     @staticmethod
     def new_code() -> str:
-        return secrets.token_hex(4)
+        return new_code(8)
 
 
 class StationMembership(models.Model):
@@ -363,6 +363,12 @@ class ReceptionLogItem(models.Model):
 
     def __str__(self) -> str:
         return self.content[:30]
+
+
+# Appointment codes: "A" + 7 characters of liaison.codes' phone-safe alphabet. Older codes ("A" + hex digits)
+# keep working: lookups only normalise (upper case, separators dropped) and never reject other letters.
+APPOINTMENT_CODE_PREFIX = "A"
+APPOINTMENT_CODE_LENGTH = 7
 
 
 class Appointment(models.Model):

@@ -3,17 +3,20 @@ themselves are planned in stations.reception_days)."""
 
 import datetime as dt
 import re
-import secrets
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liaison.codes import save_with_new_code
 from liaison.errors import InvalidTransition, ValidationFailed, get_or_not_found
 from liaison.notifications.services import Recipient, notify
+from liaison.privacy import PHONE_MESSAGE, PHONE_RE
 
 from .models import (
+    APPOINTMENT_CODE_LENGTH,
+    APPOINTMENT_CODE_PREFIX,
     Appointment,
     Delegate,
     ReceptionDay,
@@ -23,8 +26,6 @@ from .models import (
     Station,
 )
 from .reception_days import reception_days_generate, reception_days_plan  # noqa: F401 - re-exported
-
-PHONE_RE = r"1\d{10}"
 
 
 def _delegate_recipient(delegate: Delegate) -> Recipient:
@@ -96,7 +97,7 @@ def reception_log_create(
     for position, row in enumerate(r for r in rows if (r.get("content") or "").strip()):
         phone = (row.get("phone") or "").strip()
         if phone and not re.fullmatch(PHONE_RE, phone):
-            raise ValidationFailed({"phone": [_("请输入11位手机号码。")]})
+            raise ValidationFailed({"phone": [PHONE_MESSAGE]})
         made.append(
             ReceptionLogItem(
                 log=log,
@@ -121,10 +122,6 @@ def _after_reception_log(log_id: int) -> None:
             hook(log_id)
 
 
-def _new_code() -> str:
-    return "A" + secrets.token_hex(4).upper()[:7]
-
-
 @transaction.atomic
 def appointment_request(
     *,
@@ -141,23 +138,19 @@ def appointment_request(
         raise ValidationFailed(_("该代表不在所选联络站。"))
     if preferred_date is not None and preferred_date < timezone.localdate():
         raise ValidationFailed(_("希望日期不能早于今天。"))
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                appt = Appointment.objects.create(
-                    code=_new_code(),
-                    delegate=delegate,
-                    station=station,
-                    name=name,
-                    phone=phone,
-                    subject=subject,
-                    preferred_date=preferred_date,
-                )
-            break
-        except IntegrityError:  # code collision: try another
-            continue
-    else:  # pragma: no cover - 16^7 codes
-        raise ValidationFailed(_("请稍后重试。"))
+    appt = save_with_new_code(
+        lambda code: Appointment.objects.create(
+            code=code,
+            delegate=delegate,
+            station=station,
+            name=name,
+            phone=phone,
+            subject=subject,
+            preferred_date=preferred_date,
+        ),
+        prefix=APPOINTMENT_CODE_PREFIX,
+        length=APPOINTMENT_CODE_LENGTH,
+    )
     notify(
         [_delegate_recipient(delegate)],
         kind="appointment_requested",

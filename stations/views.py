@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from liaison.codes import normalise_code
 from liaison.errors import DomainError, show_domain_error
 from liaison.guard import anonymous_write
 from liaison.page_access import delegate_required
@@ -278,7 +279,8 @@ def appointment_new(request, pk: int):
 def appointment_done(request, code: str):
     """The result of booking (post/redirect/get): the code to note down. Nothing personal, like the status page."""
     appt = get_object_or_404(
-        Appointment.objects.select_related("delegate").only("code", "delegate__name"), code=code.upper()[:12]
+        Appointment.objects.select_related("delegate").only("code", "delegate__name"),
+        code=normalise_code(code),
     )
     return render(request, "stations/appointment_done.html", {"appointment": appt})
 
@@ -299,7 +301,7 @@ def appointment_status(request, code: str):
             "station__name",
             "station__address",
         ),
-        code=code.upper()[:12],
+        code=normalise_code(code),
     )
     return render(request, "stations/appointment_status.html", {"appointment": appt})
 

@@ -13,10 +13,11 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from liaison.codes import CODE_ALPHABET
 from liaison.satisfaction import Satisfaction
 
 from . import search
-from .models import CODE_ALPHABET, Rating, Referral, Reply, Suggestion, SuggestionEvent
+from .models import Rating, Referral, Reply, Suggestion, SuggestionEvent
 
 S = Suggestion.Status
 K = SuggestionEvent.Kind
@@ -203,6 +204,7 @@ class Batch:
 
 
 def _code(rng: random.Random) -> str:
+    """Like liaison.codes.new_code, but from the seeded generator so the demo is the same on every run."""
     return "".join(rng.choice(CODE_ALPHABET) for _ in range(10))
 
 

@@ -15,17 +15,7 @@ from simple_history.models import HistoricalRecords
 from liaison.satisfaction import Satisfaction
 from liaison.uploads import UploadTo
 
-# No 0/O, 1/I: a code read out over the phone or copied from paper cannot be misread.
-CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-CODE_LENGTH = 10
-
-
-def new_tracking_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def normalise_code(raw: str) -> str:
-    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())[: CODE_LENGTH + 2]
+CODE_LENGTH = 10  # tracking codes come from liaison.codes (phone-safe alphabet)
 
 
 OPEN_STATUSES = ("submitted", "accepted", "referred", "replied", "reopened", "supervised")

@@ -7,13 +7,14 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from liaison.accounts.models import User
+from liaison.codes import normalise_code
 from liaison.scoping import scope_to_area
 from liaison.workdays import workdays_between
 from stations.models import Area, HandlingUnit
 
 from . import search
 from .conf import conf
-from .models import ExtensionRequest, Referral, Reply, Suggestion, SuggestionEvent, normalise_code
+from .models import ExtensionRequest, Referral, Reply, Suggestion, SuggestionEvent
 
 S = Suggestion.Status
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from liaison.api import KnownCountPaginator
+from liaison.codes import normalise_code
 from liaison.errors import DomainError, first_message, show_domain_error
 from liaison.guard import anonymous_write
 from liaison.page_access import delegate_required, staff_required, unit_required
@@ -39,7 +40,7 @@ from .forms import (
     SuggestionForm,
 )
 from .hooks import tracking_topics
-from .models import Referral, Suggestion, normalise_code
+from .models import Referral, Suggestion
 from .privacy import masked_contact
 from .services.intake import suggestion_submit
 from .services.ratings import suggestion_rate

@@ -1,19 +1,17 @@
-"""Deployment-configurable defaults of the voting app; override any of them in settings."""
+"""Livelihood-project rules: `conf.NAME` is the setting `VOTING_NAME`.
 
-from django.conf import settings
+Each is parsed from the environment at start-up in liaison/settings.py (where the defaults and their meaning
+are) and listed in .env.example. Read at call time, so `override_settings` in tests takes effect.
+"""
 
+from liaison.env import AppConf
 
-def get(name: str):
-    return getattr(settings, name, DEFAULTS[name])
-
-
-DEFAULTS = {
-    # Progress reports: at most this many photos per report, each at most this many bytes (None: the shared
-    # UPLOAD_IMAGE_MAX_BYTES, 5 MB by default), JPEG or PNG (liaison.uploads).
-    "VOTING_PHOTO_MAX_COUNT": 3,
-    "VOTING_PHOTO_MAX_BYTES": None,
-    # Monthly reminder to the owning unit: sent from this day of each month on (once per month per project).
-    "VOTING_PROGRESS_REMINDER_DAY": 1,
-    # An evaluation is "unsatisfied" when unsatisfied votes exceed this share of the votes cast.
-    "VOTING_EVALUATION_UNSATISFIED_SHARE": 0.5,
-}
+conf = AppConf(
+    "VOTING_",
+    [
+        "PHOTO_MAX_COUNT",  # photos per progress report
+        "PHOTO_MAX_BYTES",  # bytes per photo (None: the shared UPLOAD_IMAGE_MAX_BYTES)
+        "PROGRESS_REMINDER_DAY",  # the monthly reminder to the owning unit is sent from this day of the month
+        "EVALUATION_UNSATISFIED_SHARE",  # "unsatisfied" when unsatisfied votes exceed this share of those cast
+    ],
+)

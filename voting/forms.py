@@ -10,7 +10,7 @@ from liaison.uploads.fields import PhotosField
 from liaison.widgets import DateInput
 from stations.models import Area, Delegate, HandlingUnit
 
-from . import conf
+from .conf import conf
 from .models import Ballot, Candidate, ProjectProposal, Vote
 
 
@@ -134,9 +134,7 @@ class SiteForm(forms.Form):
 
 
 def check_progress_photos(files) -> list[CheckedUpload]:
-    return check_images(
-        files, max_count=conf.get("VOTING_PHOTO_MAX_COUNT"), max_bytes=conf.get("VOTING_PHOTO_MAX_BYTES")
-    )
+    return check_images(files, max_count=conf.PHOTO_MAX_COUNT, max_bytes=conf.PHOTO_MAX_BYTES)
 
 
 class ProgressForm(forms.Form):

@@ -6,7 +6,6 @@ record), whose unique constraint is what enforces one paper per delegate. `Vote`
 HistoricalRecords: a history row would carry the time and the acting user.
 """
 
-import secrets
 import uuid
 
 from django.conf import settings
@@ -17,12 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from liaison.uploads import UploadTo
-
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
-
-
-def new_code(length: int = 8) -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
 # --- 群众提 ---------------------------------------------------------------------------------------------------

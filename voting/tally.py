@@ -1,4 +1,4 @@
-"""The counting rules of a ballot, as a pure function of the stored counts (DESIGN.md §4, Ballot).
+"""The counting rules of a ballot, as a pure function of the stored counts .
 
 - Quorum: more than half of the roll handed in a paper; without it nobody is elected.
 - A candidate passes when its for-votes exceed half of the basis: the whole roll, or (threshold_basis

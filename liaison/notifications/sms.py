@@ -36,7 +36,7 @@ class LoggingSMSBackend(BaseSMSBackend):
     """
 
     def send(self, phone: str, text: str, *, idempotency_key: str | None = None) -> None:
-        if getattr(settings, "SMS_LOG_CODES", settings.DEBUG):
+        if settings.SMS_LOG_CODES:
             logger.info("SMS to %s: %s", mask_phone(phone), text)
         else:
             logger.info(

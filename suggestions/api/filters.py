@@ -1,9 +1,10 @@
 import django_filters
 
+from liaison.codes import normalise_code
 from stations.api.filters import Q_MAX, AreaCodeFilter, StrictFilterSet
 
 from .. import search
-from ..models import Referral, Suggestion, normalise_code
+from ..models import Referral, Suggestion
 from ..selectors import ORDERINGS
 
 

@@ -248,7 +248,7 @@ class ReplyOutSerializer(serializers.ModelSerializer):
 
 
 class ReferralSerializer(serializers.ModelSerializer):
-    """`{id, suggestion, unit, role, status, due}` per API.md, plus display fields."""
+    """`{id, suggestion, unit, role, status, due}` (the public contract of a referral), plus display fields."""
 
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     role_display = serializers.CharField(source="get_role_display", read_only=True)

@@ -1,4 +1,4 @@
-"""Suggestions API (API.md, Suggestions). One view per action; every write goes through services.
+"""Suggestions API (/api/v1/suggestions/, referrals/, track/ …; schema at /api/v1/schema/). One view per action; every write goes through services.
 
 Objects outside the caller's scope are 404 (staff: their area subtree; units: their own referrals).
 """
@@ -15,12 +15,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from liaison.api import AnonymousWriteThrottle
+from liaison.codes import normalise_code
 from liaison.errors import NotFound, NotPermitted
 from liaison.parsing import parse_date_range, to_id
 from stations.models import Area
 
 from .. import exports, selectors, stats
-from ..models import Referral, Suggestion, normalise_code
+from ..models import Referral, Suggestion
 from ..services.intake import suggestion_submit
 from ..services.ratings import suggestion_rate
 from ..services.referrals import (

@@ -1,4 +1,5 @@
-"""Every write and state change of a suggestion: the state machine of DESIGN.md §4, written once.
+"""Every write and state change of a suggestion: the state machine (submitted → accepted → referred → replied
+→ closed, with reject, merge, return, reopen and supervise), written once.
 
 One module per sub-domain: `intake`, `triage`, `referrals` (with extensions), `ratings`; the deadline sweeps
 are in `suggestions.jobs`. Each transition locks the suggestion row (then its referral, always in that order),

@@ -1,7 +1,6 @@
 """What every suggestion service shares: the row locks (suggestion, then referral: the one order), the
 timeline event, text checks and the notices to units, staff and submitters."""
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 
@@ -26,12 +25,6 @@ K = SuggestionEvent.Kind
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _lock(suggestion_id: int) -> Suggestion:

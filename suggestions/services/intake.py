@@ -8,14 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison.errors import Conflict, ValidationFailed
+from liaison.codes import save_with_new_code
+from liaison.errors import ValidationFailed
 from liaison.notifications.services import Recipient, notify
 from liaison.workdays import add_workdays
 from stations.models import Area, Delegate, ReceptionLog, ReceptionLogItem, Station
 
 from .. import search, stats
 from ..conf import conf
-from ..models import QueueRank, Suggestion, SuggestionPhoto, new_tracking_code
+from ..models import CODE_LENGTH, QueueRank, Suggestion, SuggestionPhoto
 from ..photos import CheckedPhoto, check_photos
 from ._common import K, _event, _text
 
@@ -52,20 +53,19 @@ def _resolve_area(
 
 
 def _create(s: Suggestion) -> Suggestion:
-    for _attempt in range(6):
-        s.tracking_code = new_tracking_code()
-        try:
-            with transaction.atomic():  # a savepoint: a code collision retries with another code
-                s.save(force_insert=True)
-            return s
-        except IntegrityError:
-            if (
-                s.reception_item_id
-                and Suggestion.objects.filter(reception_item_id=s.reception_item_id).exists()
-            ):
-                raise
-            continue
-    raise Conflict(_("请稍后重试。"))  # pragma: no cover - 32^10 codes
+    """Insert `s` under a fresh tracking code; a reception item already made into a suggestion re-raises."""
+
+    def save(code: str) -> Suggestion:
+        s.tracking_code = code
+        s.save(force_insert=True)
+        return s
+
+    def is_collision() -> bool:
+        return not (
+            s.reception_item_id and Suggestion.objects.filter(reception_item_id=s.reception_item_id).exists()
+        )
+
+    return save_with_new_code(save, length=CODE_LENGTH, is_collision=is_collision)
 
 
 @transaction.atomic

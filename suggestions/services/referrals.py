@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from liaison.accounts.models import User
 from liaison.errors import Conflict, InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from liaison.notifications.services import notify
-from liaison.workdays import add_workdays
+from liaison.workdays import add_months, add_workdays
 from stations.models import HandlingUnit
 
 from ..conf import conf
@@ -33,7 +33,6 @@ from ._common import (
     _text,
     _today,
     _unit_recipients,
-    add_months,
 )
 from .ratings import _request_rating
 

@@ -1,4 +1,5 @@
-"""Supervision API (API.md, Supervision) plus the endpoints the pages need.
+"""Supervision API (/api/v1/: rectifications, assessments, topics, activities, questions; schema at
+/api/v1/schema/) plus the endpoints the pages need.
 
 Scoping: staff and admins act only within their area subtree (404 otherwise), units only on their own unit's
 items (404 otherwise). Every write calls one service function.

@@ -1,7 +1,6 @@
 """What the supervision services share: deadlines, links, the unit and staff recipients, the
 required-text check and the row locks of topics and activities."""
 
-import calendar
 import datetime as dt
 
 from django.urls import reverse
@@ -10,19 +9,11 @@ from django.utils.translation import gettext as _
 
 from liaison.errors import NotFound, ValidationFailed
 from liaison.notifications.services import Recipient
-from liaison.workdays import add_workdays, next_workday
+from liaison.workdays import add_months, add_workdays, next_workday
 from stations.models import Area, HandlingUnit
 
-from .. import conf
+from ..conf import conf
 from ..models import Activity, Topic
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` calendar months later, clamped to the month's end (31 Jan + 1 → 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
 
 MAX_DUE_MONTHS = 24
 
@@ -48,7 +39,7 @@ def due_date(
         if due_workdays < 1:
             raise ValidationFailed(_("整改期限必须至少为1个工作日。"))
         return add_workdays(today, due_workdays)
-    months = conf.rectification_months() if due_months is None else due_months
+    months = conf.RECTIFICATION_MONTHS if due_months is None else due_months
     if months < 1:
         raise ValidationFailed(_("整改期限必须至少为1个月。"))
     return next_workday(add_months(today, months))

@@ -28,7 +28,7 @@ from liaison.notifications.services import Recipient, notify
 from liaison.satisfaction import Satisfaction
 from stations.models import Area, Delegate, HandlingUnit
 
-from .. import conf
+from ..conf import conf
 from ..models import Activity, Assessment, AssessmentVote, Rectification
 from ..selectors import assessment_result
 from ._common import NotFound, _link, _require
@@ -60,7 +60,7 @@ def assessment_create(
         activity=activity,
         rectification=rectification,
         unsatisfied_share=unsatisfied_share,
-        rectification_months=conf.rectification_months(),
+        rectification_months=conf.RECTIFICATION_MONTHS,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     a.roll.set(list(roll))

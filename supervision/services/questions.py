@@ -12,7 +12,7 @@ from liaison.notifications.services import notify
 from liaison.workdays import add_workdays
 from stations.models import Delegate, HandlingUnit
 
-from .. import conf
+from ..conf import conf
 from ..models import Activity, Opinion, Question, Rectification
 from ._common import NotFound, _link, _locked_activity, _require, due_date, unit_recipients
 from .rectifications import rectification_open
@@ -47,7 +47,7 @@ def question_ask(
         text=_require(text, _("请填写问题。")),
         asked_by=asked_by,
         asked_by_label=asked_by_label or (asked_by.name if asked_by else ""),
-        due=add_workdays(timezone.localdate(), due_workdays or conf.question_workdays()),
+        due=add_workdays(timezone.localdate(), due_workdays or conf.QUESTION_WORKDAYS),
     )
     notify(
         unit_recipients(unit),

@@ -6,7 +6,7 @@ Contract (keep these signatures):
                        opinion=None, assessment=None, follow_up_of=None, actor=None) -> Rectification
         source is Rectification.Source: "opinion" | "assessment" | "evaluation". Deadline: `due` if given, else
         `due_workdays` working days from today (liaison.workdays.add_workdays), else `due_months` calendar months
-        (default conf.rectification_months() = 3) moved to the next working day. Notifies the unit's users.
+        (default conf.RECTIFICATION_MONTHS = 3) moved to the next working day. Notifies the unit's users.
     rectification_report(*, rectification_id, unit, content, actor=None)   open|overdue -> reported;
         raises NotFound (404) when `unit` is not the addressee.
     rectification_accept(*, rectification_id, actor)                       reported -> accepted
@@ -30,7 +30,7 @@ from liaison.notifications.services import notify
 from liaison.workdays import add_workdays
 from stations.models import Area, HandlingUnit
 
-from .. import conf
+from ..conf import conf
 from ..models import Activity, Assessment, Opinion, Rectification, RectificationEvent
 from ._common import NotFound, _link, _require, due_date, staff_recipients, unit_recipients
 
@@ -213,7 +213,7 @@ def rectification_mark_overdue(*, rectification_id: int, today: dt.date | None =
 def rectifications_sweep(*, today: dt.date | None = None) -> tuple[int, int]:
     """Beat job: reminders before the deadline and overdue warnings. Safe to run any number of times."""
     today = today or timezone.localdate()
-    horizon = add_workdays(today, conf.reminder_workdays())
+    horizon = add_workdays(today, conf.REMINDER_WORKDAYS)
     open_ = Rectification.objects.filter(status=Rectification.Status.OPEN)
     reminded = 0
     for pk in (

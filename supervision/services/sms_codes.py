@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from liaison.errors import RateLimited, SmsUnavailable, ValidationFailed
 from liaison.privacy import mask_phone, normalise_phone
 
-from .. import conf
+from ..conf import conf
 from ..models import SmsCode
 
 logger = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ def sms_code_request(*, phone: str, purpose: str = SmsCode.Purpose.SUPPORT) -> S
     if wait is not None:
         raise RateLimited(_("该号码获取验证码太频繁，请稍后再试。"), retry_after=wait)
     code = f"{secrets.randbelow(10**6):06d}"
-    minutes = conf.sms_code_minutes()
+    minutes = conf.SMS_CODE_MINUTES
     sms = SmsCode.objects.create(
         phone_hash=p_hash,
         purpose=purpose,

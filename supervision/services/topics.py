@@ -13,7 +13,7 @@ from liaison.errors import Conflict, InvalidTransition, ValidationFailed
 from liaison.privacy import normalise_phone
 from stations.models import Area, Delegate
 
-from .. import conf
+from ..conf import conf
 from ..models import CollectionWindow, SmsCode, SupervisionPlan, Topic, TopicSupport
 from ._common import NotFound, _locked_topic, _require
 from .sms_codes import _code_hash, phone_hash
@@ -144,7 +144,7 @@ def topic_support(*, topic_id: int, phone: str, code: str, now: dt.datetime | No
                 f"SELECT id FROM {sms_table} WHERE phone_hash = %s AND purpose = %s AND used_at IS NULL"
                 " AND expires_at > %s ORDER BY created_at DESC LIMIT 1"
                 ") AND used_at IS NULL AND code_hash = %s AND failed_attempts < %s",
-                [db_now, p_hash, SmsCode.Purpose.SUPPORT, db_now, c_hash, conf.sms_code_max_attempts()],
+                [db_now, p_hash, SmsCode.Purpose.SUPPORT, db_now, c_hash, conf.SMS_CODE_MAX_ATTEMPTS],
             )
             if cursor.rowcount != 1:
                 raise _CodeRefused

@@ -1,4 +1,4 @@
-"""The error shapes of API.md ("Errors, once more precisely"), one test per shape, driven through the API."""
+"""The error shapes of the API (liaison/errors.py lists them), one test per shape, driven through the API."""
 
 # Fixtures imported from other test packages are parameters of the tests below.
 # ruff: noqa: F811

@@ -50,3 +50,21 @@ def test_a_bad_or_revoked_token_or_an_inactive_user_is_401(api, staff):
     assert api.get(ME_URL).status_code == 401
     api.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
     assert api.get(ME_URL).status_code == 401
+
+
+def test_the_public_orm_path_answers_the_same(api, staff, tree, monkeypatch, django_assert_num_queries):
+    """Without the prepared query (a Django whose compiler changed) every lookup takes the public ORM path."""
+    from liaison import authentication
+
+    token = Token.objects.create(user=staff)
+    prepared = api.get(ME_URL, HTTP_AUTHORIZATION=f"Token {token.key}").json()
+    monkeypatch.setattr(authentication, "PREPARED", False)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    with django_assert_num_queries(1):
+        r = api.get(ME_URL)
+    assert r.status_code == 200 and r.json() == prepared
+    public = authentication.public_token_with_user(token.key)
+    assert public.user == staff and public.user.area == tree.county
+    assert authentication.token_with_user("no-such-token") is None
+    api.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert api.get(ME_URL).status_code == 401

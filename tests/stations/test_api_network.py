@@ -1,4 +1,4 @@
-"""The network API (API.md § Network) for every endpoint and role, bad input, shapes and query counts."""
+"""The network API (areas, stations, delegates, units, reception days, appointments) for every endpoint and role, bad input, shapes and query counts."""
 
 import datetime as dt
 

@@ -10,10 +10,9 @@ from django.utils import timezone
 from liaison.accounts.models import User
 from liaison.notifications.models import Notification
 from liaison.privacy import mask_phone
-from liaison.workdays import next_workday
+from liaison.workdays import add_months, next_workday
 from supervision import tasks
 from supervision.models import Rectification, Topic, TopicSupport
-from supervision.services._common import add_months
 from supervision.services.rectifications import rectifications_sweep
 from tests.factories import DelegateFactory, UserFactory
 

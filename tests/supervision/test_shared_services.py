@@ -9,10 +9,10 @@ from django.utils import timezone
 from liaison.errors import AlreadyVoted, InvalidTransition, NotPermitted, ValidationFailed
 from liaison.notifications.models import Notification
 from liaison.satisfaction import Satisfaction
-from liaison.workdays import add_workdays, next_workday
+from liaison.workdays import add_months, add_workdays, next_workday
 from supervision.models import Assessment, AssessmentVote, Rectification, RectificationEvent
 from supervision.selectors import assessment_result
-from supervision.services._common import NotFound, add_months, due_date
+from supervision.services._common import NotFound, due_date
 from supervision.services.assessments import (
     assessment_close,
     assessment_create,

@@ -1,4 +1,4 @@
-"""The counting rules as a pure function (DESIGN.md §4, Ballot)."""
+"""The counting rules as a pure function (voting/tally.py: quorum, pass mark, seats, ties)."""
 
 from voting.tally import count
 

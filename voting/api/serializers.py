@@ -10,7 +10,7 @@ from liaison.parsing import IdField, IdListField
 from liaison.privacy import PHONE_RE, mask_name, mask_phone
 from stations.models import Area
 
-from .. import conf
+from ..conf import conf
 from ..models import (
     Ballot,
     LivelihoodProject,
@@ -410,7 +410,7 @@ class ProgressCreateSerializer(serializers.Serializer):
         child=serializers.FileField(),
         required=False,
         default=list,
-        max_length=conf.get("VOTING_PHOTO_MAX_COUNT"),
+        max_length=conf.PHOTO_MAX_COUNT,
     )
 
 

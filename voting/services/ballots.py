@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liaison.codes import save_with_new_code
 from liaison.errors import (
     AlreadyVoted,
     InvalidTransition,
@@ -28,7 +29,6 @@ from ..models import (
     Candidate,
     ProjectProposal,
     Vote,
-    new_code,
 )
 from ..selectors import ballot_tally
 from ..tally import BallotTally
@@ -296,8 +296,13 @@ def ballot_cast(*, ballot_id: int, delegate, choices) -> BallotPaper:
             return existing
 
     try:
-        paper = BallotPaper.objects.create(
-            ballot_id=ballot.pk, delegate_id=delegate_id, receipt_code=new_code(10), cast_at=now
+        paper = save_with_new_code(
+            lambda code: BallotPaper.objects.create(
+                ballot_id=ballot.pk, delegate_id=delegate_id, receipt_code=code, cast_at=now
+            ),
+            is_collision=lambda: (
+                not BallotPaper.objects.filter(ballot_id=ballot.pk, delegate_id=delegate_id).exists()
+            ),
         )
     except IntegrityError:
         # This function's own atomic block (a savepoint when nested) rolls back everything it wrote.

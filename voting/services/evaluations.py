@@ -16,7 +16,7 @@ from supervision.services.assessments import (
     assessment_vote,
 )
 
-from .. import conf
+from ..conf import conf
 from ..models import Evaluation, LivelihoodProject
 from ._common import _active_delegates, _pk
 
@@ -55,7 +55,7 @@ def evaluation_create(
         subject=Assessment.Subject.PROJECT,
         roll=delegates,
         actor=actor,
-        unsatisfied_share=conf.get("VOTING_EVALUATION_UNSATISFIED_SHARE"),
+        unsatisfied_share=conf.EVALUATION_UNSATISFIED_SHARE,
     )
     return Evaluation.objects.create(project=project, assessment=assessment, created_by=actor)
 

@@ -16,7 +16,7 @@ from liaison.notifications.services import notify
 from liaison.uploads import check_images
 from stations.models import HandlingUnit
 
-from .. import conf
+from ..conf import conf
 from ..models import Ballot, Candidate, LivelihoodProject, Milestone, ProgressPhoto, ProgressReport, Site
 from ._common import _active_delegates, _pk, _staff_recipients, _unit_recipients
 
@@ -194,9 +194,7 @@ def progress_report_create(
     photos = list(photos or [])
     if not (text or "").strip():
         raise ValidationFailed(_("请填写进展情况。"))
-    photos = check_images(
-        photos, max_count=conf.get("VOTING_PHOTO_MAX_COUNT"), max_bytes=conf.get("VOTING_PHOTO_MAX_BYTES")
-    )
+    photos = check_images(photos, max_count=conf.PHOTO_MAX_COUNT, max_bytes=conf.PHOTO_MAX_BYTES)
     project = get_or_not_found(LivelihoodProject.objects.select_for_update(), pk=project_id)
     report = ProgressReport(project=project, percent=0, text=text.strip(), created_by=actor)
     report.save()
@@ -211,7 +209,7 @@ def progress_report_create(
 def progress_reminders_send(*, today: dt.date | None = None) -> int:
     """The monthly reminder to each unit with a project under way. Once per project per month (dedupe key)."""
     today = today or timezone.localdate()
-    if today.day < conf.get("VOTING_PROGRESS_REMINDER_DAY"):
+    if today.day < conf.PROGRESS_REMINDER_DAY:
         return 0
     sent = 0
     projects = LivelihoodProject.objects.exclude(status=LivelihoodProject.Status.COMPLETED).select_related(

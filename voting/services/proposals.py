@@ -3,17 +3,18 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liaison.codes import save_with_new_code
 from liaison.errors import Conflict, InvalidTransition, ValidationFailed, get_or_not_found
 from liaison.notifications.services import Recipient, notify
 from stations.models import Area, Delegate
 
 from .. import selectors
-from ..models import ProjectProposal, ProposalWindow, new_code
+from ..models import ProjectProposal, ProposalWindow
 
 
 @transaction.atomic
@@ -47,26 +48,23 @@ def proposal_submit(
     title, description = title.strip(), description.strip()
     if not title or not description:
         raise ValidationFailed(_("请填写项目名称和项目内容。"))
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                return ProjectProposal.objects.create(
-                    code=new_code(),
-                    window=window,
-                    title=title,
-                    description=description,
-                    area=area,
-                    rough_cost=rough_cost,
-                    proposer_kind=ProjectProposal.ProposerKind.DELEGATE
-                    if delegate
-                    else ProjectProposal.ProposerKind.PUBLIC,
-                    proposer_delegate=delegate,
-                    name=name.strip(),
-                    phone=phone.strip(),
-                )
-        except IntegrityError:  # a code collision (1 in 10^12): draw another
-            continue
-    raise Conflict(_("暂时无法生成查询码，请重试。"))
+    return save_with_new_code(
+        lambda code: ProjectProposal.objects.create(
+            code=code,
+            window=window,
+            title=title,
+            description=description,
+            area=area,
+            rough_cost=rough_cost,
+            proposer_kind=ProjectProposal.ProposerKind.DELEGATE
+            if delegate
+            else ProjectProposal.ProposerKind.PUBLIC,
+            proposer_delegate=delegate,
+            name=name.strip(),
+            phone=phone.strip(),
+        ),
+        length=8,
+    )
 
 
 def _lock_proposal(proposal_id: int) -> ProjectProposal:
