@@ -4,12 +4,13 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from liaison.api import AnonymousWriteThrottle
+from liaison.permissions import IsAreaStaff
 
 from .. import selectors, services
 from ..cache import TIMEOUT, public_key
@@ -43,15 +44,6 @@ class PublicCacheMixin:
             body = renderer.render(response.data, media_type, self.get_renderer_context())
             cache.set(key, body, TIMEOUT)
         return response
-
-
-class IsAreaStaff(BasePermission):
-    message = "仅限工作人员。"
-
-    def has_permission(self, request, view):
-        user = request.user
-        # A superuser without an area sees everything (see liaison.scoping).
-        return bool(user and user.is_authenticated and (user.is_area_staff or user.is_superuser))
 
 
 class AreaListView(PublicCacheMixin, generics.ListAPIView):

@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from liaison.api import AnonymousWriteThrottle
 from liaison.errors import InvalidTransition, NotFound
+from liaison.permissions import IsAreaStaff, IsDelegateUser, IsPortalAdmin, IsUnitUser
 
 from .. import selectors
 from ..models import Activity, Assessment, Question, Rectification, Topic
@@ -47,38 +48,6 @@ from ..services.topics import (
 from . import serializers as s
 
 # --- permissions and throttles ---------------------------------------------------------------------------
-
-
-class IsAreaStaff(BasePermission):
-    message = _("仅限人大或联络站工作人员。")
-
-    def has_permission(self, request, view):
-        u = request.user
-        return bool(u and u.is_authenticated and (u.is_area_staff or u.is_superuser))
-
-
-class IsPortalAdmin(BasePermission):
-    message = _("仅限管理员。")
-
-    def has_permission(self, request, view):
-        u = request.user
-        return bool(u and u.is_authenticated and u.is_portal_admin)
-
-
-class IsUnitUser(BasePermission):
-    message = _("仅限承办单位用户。")
-
-    def has_permission(self, request, view):
-        u = request.user
-        return bool(u and u.is_authenticated and u.is_unit_user)
-
-
-class IsDelegateUser(BasePermission):
-    message = _("仅限人大代表。")
-
-    def has_permission(self, request, view):
-        u = request.user
-        return bool(u and u.is_authenticated and u.is_delegate_user)
 
 
 class TopicThrottle(AnonymousWriteThrottle):
