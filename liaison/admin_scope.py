@@ -10,10 +10,11 @@ the audit record. The few admins outside the scope (superuser-only tables, the c
 tests/liaison/test_admin_scope.py, which fails for any other admin that does not use the mixin.
 """
 
+from collections.abc import Callable
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -21,42 +22,20 @@ from liaison.errors import DomainError
 from liaison.privacy import contact_viewed
 
 from .admin_history import ReadOnlyHistoryAdmin
-from .scoping import scope_to_area
+from .scoping import path_contains, scope_to_area
 
 # Foreign-key choices are limited to the subtree: "app_label.model" -> path to the model's Area ("" for Area).
-# Other apps add their models here (e.g. CHOICE_SCOPES["suggestions.suggestion"] = "area").
-CHOICE_SCOPES: dict[str, str] = {
-    "stations.area": "",
-    "stations.station": "area",
-    "stations.handlingunit": "area",
-    "stations.receptionday": "station__area",
-}
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    parts = [p for p in path.split("/") if p]
-    return ["".join(f"{p}/" for p in parts[:i]) for i in range(1, len(parts))]
-
-
-def delegate_choices(user):
-    """Delegates a user may pick: those of the congresses in their subtree, plus those of the congresses
-    above it (a city delegate is grouped into a township station, and the county staff keep that roster)."""
-    from stations.models import Delegate
-
-    qs = Delegate.objects.select_related("area")
-    path = getattr(user, "area_path", None)
-    if user.is_superuser and path == "":
-        return qs
-    if path is None or not getattr(user, "is_area_staff", False):
-        return qs.none()
-    return qs.filter(Q(area__path__startswith=path) | Q(area__path__in=_ancestor_paths(path)))
+# Each app adds its models from its admin module (e.g. CHOICE_SCOPES["suggestions.suggestion"] = "area"), and
+# registers in CHOICE_FUNCTIONS a function `user -> queryset` for a model whose choices are not one subtree.
+CHOICE_SCOPES: dict[str, str] = {}
+CHOICE_FUNCTIONS: dict[str, Callable] = {}
 
 
 def scoped_choices(model, user):
     """The choices of a foreign key to `model` for `user`, or None when the model is not area-scoped."""
     label = model._meta.label_lower
-    if label == "stations.delegate":
-        return delegate_choices(user)
+    if label in CHOICE_FUNCTIONS:
+        return CHOICE_FUNCTIONS[label](user)
     if label in CHOICE_SCOPES:
         return scope_to_area(model._default_manager.all(), user, CHOICE_SCOPES[label])
     model_admin = admin.site._registry.get(model)
@@ -125,8 +104,7 @@ class AreaScopedAdmin(ScopedPermissionsMixin, ReadOnlyHistoryAdmin):
         base = getattr(request.user, "area_path", None)
         if request.user.is_superuser and base == "":
             return True
-        path = self.area_path_of(obj)
-        return base is not None and path is not None and path.startswith(base)
+        return path_contains(base, self.area_path_of(obj))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs = _scoped_formfield_kwargs(db_field, request.user, kwargs)

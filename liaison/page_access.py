@@ -25,7 +25,7 @@ def role_required(check, message=NOT_PERMITTED):
 
 # Object-level checks (area subtree, own unit, own delegate) still happen in each view's selector or service.
 staff_required = role_required(
-    lambda u: u.is_area_staff or u.is_superuser, _("仅限人大或联络站工作人员使用。")
+    lambda u: u.is_area_staff, _("仅限人大或联络站工作人员使用。")
 )
 unit_required = role_required(lambda u: u.is_unit_user, _("仅限承办单位用户使用。"))
 delegate_required = role_required(lambda u: u.is_delegate_user, _("仅限人大代表使用。"))

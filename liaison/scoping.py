@@ -1,4 +1,9 @@
-"""Area scoping for querysets: a user sees their area and everything below it, nothing beside it."""
+"""Area scoping: a user sees their area and everything below it, nothing beside it.
+
+The only place that compares materialised area paths: selectors call `scope_to_area`, object checks call
+`user_sees_area` (or `Area.contains`, which delegates to `path_contains`). A superuser is staff at the root
+(`area_path == ""`, see `liaison.permissions`); every check fails closed on a missing path.
+"""
 
 from django.db.models import QuerySet
 
@@ -6,7 +11,7 @@ from django.db.models import QuerySet
 def scope_to_area(qs: QuerySet, user, area_field: str = "area") -> QuerySet:
     """Filter `qs` to objects whose `area_field` lies in the user's area subtree (none for users without one)."""
     path = getattr(user, "area_path", None)
-    if path is None or not getattr(user, "is_area_staff", False) and not user.is_superuser:
+    if path is None or not getattr(user, "is_area_staff", False):
         return qs.none()
     if path == "":
         return qs
@@ -14,16 +19,24 @@ def scope_to_area(qs: QuerySet, user, area_field: str = "area") -> QuerySet:
     return qs.filter(**{lookup: path})
 
 
+def path_contains(base: str | None, area) -> bool:
+    """Whether `area` (an Area, or a materialised path) lies at or below the materialised path `base`.
+
+    Fails closed: False when `base` is None or the area has no path; the root `base == ""` contains every
+    area that has one.
+    """
+    path = area if isinstance(area, str) else getattr(area, "path", None)
+    if base is None or not path:
+        return False
+    return path.startswith(base)
+
+
 def user_sees_area(user, area) -> bool:
     """Whether `area` (an Area, or its materialised path) lies in the user's area subtree.
 
-    The one test of "is this area mine": fails closed for a user without an area or an area without a path; a
-    superuser without an area sees everything.
+    The one test of "is this area mine": fails closed for a user who is not area staff, a user without an area
+    or an area without a path; a superuser without an area sees everything.
     """
-    base = getattr(user, "area_path", None)
-    if base is None or not (getattr(user, "is_area_staff", False) or getattr(user, "is_superuser", False)):
+    if not getattr(user, "is_area_staff", False):
         return False
-    path = area if isinstance(area, str) else getattr(area, "path", None)
-    if not path:
-        return False
-    return path.startswith(base)
+    return path_contains(getattr(user, "area_path", None), area)

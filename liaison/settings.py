@@ -42,7 +42,6 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "simple_history",
     "django_htmx",
@@ -176,7 +175,6 @@ for _app in ("stations", "suggestions", "voting", "supervision"):
 # --- Auth
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -10,7 +10,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from liaison.admin_scope import AreaScopedAdmin, ScopedInline, delegate_choices, run_service_action
+from liaison.admin_scope import (
+    CHOICE_FUNCTIONS,
+    CHOICE_SCOPES,
+    AreaScopedAdmin,
+    ScopedInline,
+    run_service_action,
+)
 from liaison.codes import save_with_new_code
 from liaison.privacy import mask_phone
 
@@ -32,6 +38,34 @@ from .models import (
 admin.site.site_header = _("人大代表联络站 · 后台")
 admin.site.site_title = _("联络站后台")
 admin.site.index_title = _("后台管理")
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["".join(f"{p}/" for p in parts[:i]) for i in range(1, len(parts))]
+
+
+def delegate_choices(user):
+    """Delegates a user may pick: those of the congresses in their subtree, plus those of the congresses
+    above it (a city delegate is grouped into a township station, and the county staff keep that roster)."""
+    qs = Delegate.objects.select_related("area")
+    path = getattr(user, "area_path", None)
+    if path is None or not getattr(user, "is_area_staff", False):
+        return qs.none()
+    if path == "":
+        return qs
+    return qs.filter(Q(area__path__startswith=path) | Q(area__path__in=_ancestor_paths(path)))
+
+
+CHOICE_SCOPES.update(
+    {
+        "stations.area": "",
+        "stations.station": "area",
+        "stations.handlingunit": "area",
+        "stations.receptionday": "station__area",
+    }
+)
+CHOICE_FUNCTIONS["stations.delegate"] = delegate_choices
 
 
 @admin.register(Area)

@@ -81,7 +81,7 @@ class StationsConfig(AppConfig):
                 (_("登记接待"), reverse("workspace-reception-log")),
                 (_("预约请求"), reverse("workspace-appointments")),
             ]
-        if getattr(user, "is_area_staff", False) or user.is_superuser:
+        if getattr(user, "is_area_staff", False):
             links += [
                 (_("联络站与进站代表"), reverse("admin:stations_station_changelist")),
                 (_("人大代表"), reverse("admin:stations_delegate_changelist")),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from liaison.codes import new_code
+from liaison.scoping import path_contains
 
 code_validator = RegexValidator(r"^\d{12}$", _("区划代码必须是12位数字。"))
 
@@ -51,8 +52,12 @@ class Area(models.Model):
     def make_path(code: str, parent: "Area | None") -> str:
         return f"{parent.path if parent else ''}{code}/"
 
-    def contains(self, other_path: str) -> bool:
-        return other_path.startswith(self.path)
+    def contains(self, other: "Area | str | None") -> bool:
+        """Whether `other` (an Area or a materialised path) is this area or lies below it.
+
+        Fails closed: False when this area or `other` has no path (liaison.scoping.path_contains).
+        """
+        return bool(self.path) and path_contains(self.path, other)
 
 
 class HandlingUnit(models.Model):

@@ -24,6 +24,17 @@ def area_by_code(code: str) -> Area | None:
     return Area.objects.filter(code=code).only("id", "code", "path", "name", "tier").first()
 
 
+def home_area(user) -> Area | None:
+    """The area a staff user's dashboards default to: their own; for a superuser without an area (the root of
+    the network) the one top-level area, or None when the network has several (the caller asks for `area`)."""
+    if getattr(user, "area_id", None):
+        return user.area
+    if getattr(user, "area_path", None) != "":
+        return None
+    roots = list(Area.objects.filter(parent__isnull=True).order_by("code")[:2])
+    return roots[0] if len(roots) == 1 else None
+
+
 def area_list() -> QuerySet[Area]:
     return Area.objects.select_related("parent").only("code", "name", "tier", "parent__code")
 

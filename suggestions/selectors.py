@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from liaison.accounts.models import User
 from liaison.codes import normalise_code
-from liaison.scoping import scope_to_area
+from liaison.scoping import scope_to_area, user_sees_area
 from liaison.workdays import workdays_between
 from stations.models import Area, HandlingUnit
+from stations.selectors import home_area
 
 from . import search
 from .conf import conf
@@ -30,7 +31,7 @@ def referrals_for(user) -> QuerySet[Referral]:
     qs = Referral.objects.all()
     if getattr(user, "is_unit_user", False):
         return qs.filter(unit_id=user.unit_id)
-    if getattr(user, "is_area_staff", False) or getattr(user, "is_superuser", False):
+    if getattr(user, "is_area_staff", False):
         path = user.area_path
         if path is None:
             return qs.none()
@@ -136,8 +137,8 @@ def staff_queue_count(user, f: QueueFilters) -> int | None:
     narrowed = f.status or f.open_only or f.station or f.category or f.channel or f.q
     if narrowed or f.overdue is not None or f.key is not None:
         return None
-    area = f.area or getattr(user, "area", None)
-    if area is None or not area.path.startswith(getattr(user, "area_path", None) or "\0"):
+    area = f.area or home_area(user)
+    if area is None or not user_sees_area(user, area):
         return None
     return received_count(area)
 

@@ -19,8 +19,10 @@ from liaison.guard import anonymous_write
 from liaison.page_access import delegate_required, staff_required, unit_required
 from liaison.pages import error_page
 from liaison.parsing import posted_id, to_id
+from liaison.scoping import user_sees_area
 from stations.models import Area, Delegate, Station
 from stations.qr import qr_svg
+from stations.selectors import home_area
 
 from . import exports, selectors, stats
 from .conf import conf
@@ -424,12 +426,12 @@ def staff_extensions(request):
 # --- staff: statistics and the register --------------------------------------------------------------------
 def _stats_scope(request):
     form = StatsForm(request.GET or None, root_path=request.user.area_path or "")
-    area, period = request.user.area, stats.Period.default()
+    area, period = home_area(request.user), stats.Period.default()
     if form.is_valid():
         d = form.cleaned_data
         if d.get("area"):
             chosen = Area.objects.filter(code=d["area"]).first()
-            if chosen is not None and chosen.path.startswith(request.user.area_path or ""):
+            if chosen is not None and user_sees_area(request.user, chosen):
                 area = chosen
         period = stats.Period(d.get("start") or period.start, d.get("end") or period.end)
     return form, area, period
@@ -438,6 +440,8 @@ def _stats_scope(request):
 @staff_required
 def staff_stats(request):
     form, area, period = _stats_scope(request)
+    if area is None:
+        return _error(request, 400, _("请求有误"), _("请指定区划代码。"))
     data = stats.dashboard(area, period)
 
     def bars(rows, key="received"):
@@ -465,6 +469,8 @@ def staff_export(request, kind: str):
     form, area, period = _stats_scope(request)
     if form.errors:  # never a register of some other period than the one asked for
         return _error(request, 400, _("请求有误"), first_message(form.errors))
+    if area is None:
+        return _error(request, 400, _("请求有误"), _("请指定区划代码。"))
     return exports.response(area, period, kind)
 
 

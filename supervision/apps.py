@@ -20,7 +20,7 @@ class SupervisionConfig(AppConfig):
         from django.urls import reverse
 
         links: list[tuple[str, str]] = []
-        if getattr(user, "is_area_staff", False) or getattr(user, "is_superuser", False):
+        if getattr(user, "is_area_staff", False):
             links += [
                 (_("监督工作台（议题、活动、逾期整改）"), reverse("supervision:staff-workspace")),
                 (_("监督活动管理"), reverse("admin:supervision_activity_changelist")),

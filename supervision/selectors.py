@@ -183,7 +183,7 @@ def opinions_for(user) -> QuerySet[Opinion]:
 def assessments_for(user) -> QuerySet[Assessment]:
     """Staff: their area subtree. Delegates: the assessments they are on the roll of."""
     qs = Assessment.objects.select_related("area", "unit")
-    if getattr(user, "is_area_staff", False) or getattr(user, "is_superuser", False):
+    if getattr(user, "is_area_staff", False):
         return scope_to_area(qs, user)
     if getattr(user, "is_delegate_user", False):
         return qs.filter(roll=user.delegate_id)

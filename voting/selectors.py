@@ -226,7 +226,7 @@ def projects_public(year: int | None = None) -> QuerySet[LivelihoodProject]:
 def projects_for(user) -> QuerySet[LivelihoodProject]:
     """Staff and admins: their area subtree; a unit: its own projects; a delegate: those they lead."""
     qs = _project_base()
-    if getattr(user, "is_area_staff", False) or getattr(user, "is_superuser", False):
+    if getattr(user, "is_area_staff", False):
         return scope_to_area(qs, user)
     if getattr(user, "is_unit_user", False):
         return qs.filter(unit_id=user.unit_id)
@@ -287,7 +287,7 @@ def pending_evaluations_for(delegate_id: int | None) -> list[Evaluation]:
 
 def evaluations_for(user) -> QuerySet[Evaluation]:
     """Staff and admins: evaluations of projects in their area subtree; delegates: those on whose roll they are."""
-    if getattr(user, "is_area_staff", False) or getattr(user, "is_superuser", False):
+    if getattr(user, "is_area_staff", False):
         return scope_to_area(_evaluations(), user, "project__area")
     if getattr(user, "is_delegate_user", False):
         return _evaluations().filter(assessment__roll__id=user.delegate_id)

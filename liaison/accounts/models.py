@@ -58,8 +58,15 @@ class User(AbstractUser):
 
     @property
     def is_area_staff(self) -> bool:
-        """Staff or admin with an area: may work on objects within that area subtree."""
-        return self.is_active and self.role in (self.Role.STAFF, self.Role.ADMIN) and self.area_id is not None
+        """Staff or admin with an area, or a superuser: may work on objects within `area_path`'s subtree.
+
+        A superuser without an area is staff and admin at the root of the network (its `area_path` is "").
+        """
+        if not self.is_active:
+            return False
+        return self.is_superuser or (
+            self.role in (self.Role.STAFF, self.Role.ADMIN) and self.area_id is not None
+        )
 
     @property
     def is_unit_user(self) -> bool:

@@ -5,12 +5,11 @@ Objects outside the caller's scope are 404 (staff: their area subtree; units: th
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,7 +17,10 @@ from liaison.api import AnonymousWriteThrottle
 from liaison.codes import normalise_code
 from liaison.errors import NotFound, NotPermitted
 from liaison.parsing import parse_date_range, to_id
+from liaison.permissions import IsAreaStaff, IsUnitUser
+from liaison.scoping import user_sees_area
 from stations.models import Area
+from stations.selectors import home_area
 
 from .. import exports, selectors, stats
 from ..models import Referral, Suggestion
@@ -39,28 +41,6 @@ from ..services.referrals import (
 from ..services.triage import suggestion_accept, suggestion_mark_key, suggestion_merge, suggestion_reject
 from . import filters
 from . import serializers as s_
-
-
-class IsAreaStaff(BasePermission):
-    message = gettext_lazy("仅限工作人员。")
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.is_area_staff)
-
-
-class IsUnitOrStaff(BasePermission):
-    message = gettext_lazy("仅限承办单位和工作人员。")
-
-    def has_permission(self, request, view):
-        u = request.user
-        return bool(u and u.is_authenticated and (u.is_unit_user or u.is_area_staff))
-
-
-class IsUnitUser(BasePermission):
-    message = gettext_lazy("仅限承办单位。")
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.is_unit_user)
 
 
 class SuggestionThrottle(AnonymousWriteThrottle):
@@ -285,11 +265,12 @@ def _parse_area(request):
     user = request.user
     code = request.query_params.get("area")
     if not code:
-        return user.area
-    from stations.models import Area
-
+        area = home_area(user)
+        if area is None:
+            raise ValidationError({"area": [_("请指定区划代码。")]})
+        return area
     area = Area.objects.filter(code=code).first()
-    if area is None or not area.path.startswith(user.area_path or ""):
+    if area is None or not user_sees_area(user, area):
         raise NotFound()
     return area
 
@@ -329,7 +310,7 @@ class ExportView(APIView):
 class ReferralListView(generics.ListAPIView):
     """Referrals: a unit user sees its own unit's; staff those in their subtree. Due soonest first."""
 
-    permission_classes = [IsUnitOrStaff]
+    permission_classes = [IsUnitUser | IsAreaStaff]
     serializer_class = s_.ReferralSerializer
     filterset_class = filters.ReferralFilter
 
@@ -343,7 +324,7 @@ class ReferralListView(generics.ListAPIView):
 
 
 class ReferralDetailView(APIView):
-    permission_classes = [IsUnitOrStaff]
+    permission_classes = [IsUnitUser | IsAreaStaff]
 
     @extend_schema(responses=s_.ReferralDetailSerializer)
     def get(self, request, pk):
@@ -359,7 +340,7 @@ class ReferralDetailView(APIView):
 class _UnitReferralView(APIView):
     """Actions of the unit a referral is addressed to: 404 for another unit's, 403 for staff."""
 
-    permission_classes = [IsUnitOrStaff]
+    permission_classes = [IsUnitUser | IsAreaStaff]
 
     def get_referral(self, request, pk) -> Referral:
         ref = get_object_or_404(selectors.referrals_for(request.user).only("id", "unit_id"), pk=pk)

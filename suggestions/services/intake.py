@@ -30,7 +30,7 @@ def _resolve_area(
     if station is not None:
         if not station.is_active:
             raise ValidationFailed({"station": [_("该联络站已停用。")]})
-        if area is not None and not station.area.path.startswith(area.path):
+        if area is not None and not area.contains(station.area):
             raise ValidationFailed({"station": [_("所选联络站不在所选区划内。")]})
     if delegate is not None:
         if not delegate.is_active:
@@ -38,8 +38,7 @@ def _resolve_area(
         if station is not None and not station.memberships.filter(delegate=delegate).exists():
             raise ValidationFailed({"delegate": [_("该代表不在所选联络站。")]})
         if station is None and area is not None:
-            dp, ap = delegate.area.path, area.path
-            if not (dp.startswith(ap) or ap.startswith(dp)):
+            if not (area.contains(delegate.area) or delegate.area.contains(area)):
                 raise ValidationFailed({"delegate": [_("该代表不属于所选区划。")]})
     if station is not None:
         return station.area

@@ -11,12 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from liaison.api import AnonymousWriteThrottle
 from liaison.errors import InvalidTransition, NotFound
+from liaison.permissions import IsAreaStaff, IsDelegateUser, IsPortalAdmin, IsUnitUser
+from liaison.scoping import user_sees_area
 
 from .. import selectors
 from ..models import Activity, Assessment, Question, Rectification, Topic
@@ -50,38 +52,6 @@ from . import serializers as s
 # --- permissions and throttles ---------------------------------------------------------------------------
 
 
-class IsAreaStaff(BasePermission):
-    message = _("仅限人大或联络站工作人员。")
-
-    def has_permission(self, request, view):
-        u = request.user
-        return bool(u and u.is_authenticated and (u.is_area_staff or u.is_superuser))
-
-
-class IsPortalAdmin(BasePermission):
-    message = _("仅限管理员。")
-
-    def has_permission(self, request, view):
-        u = request.user
-        return bool(u and u.is_authenticated and u.is_portal_admin)
-
-
-class IsUnitUser(BasePermission):
-    message = _("仅限承办单位用户。")
-
-    def has_permission(self, request, view):
-        u = request.user
-        return bool(u and u.is_authenticated and u.is_unit_user)
-
-
-class IsDelegateUser(BasePermission):
-    message = _("仅限人大代表。")
-
-    def has_permission(self, request, view):
-        u = request.user
-        return bool(u and u.is_authenticated and u.is_delegate_user)
-
-
 class TopicThrottle(AnonymousWriteThrottle):
     scope = "topic"
 
@@ -94,19 +64,14 @@ class SupportThrottle(AnonymousWriteThrottle):
     scope = "support"
 
 
-def _in_scope(user, area) -> bool:
-    base = user.area_path
-    return base is not None and area.path.startswith(base)
-
-
 def _require_area(user, area) -> None:
-    if not _in_scope(user, area):
+    if not user_sees_area(user, area):
         raise PermissionDenied(_("该区划不在您的管辖范围内。"))
 
 
 def _require_units(user, units) -> None:
     for unit in units:
-        if not _in_scope(user, unit.area):
+        if not user_sees_area(user, unit.area):
             raise ValidationError({"units": [_("单位 %(id)s 不在您的管辖范围内。") % {"id": unit.pk}]})
 
 
@@ -418,7 +383,7 @@ class ActivityListCreateView(generics.ListAPIView):
         _require_area(request.user, data["area"])
         _require_units(request.user, data["units"])
         topic = data.pop("topic", None)
-        if topic is not None and not _in_scope(request.user, topic.area):
+        if topic is not None and not user_sees_area(request.user, topic.area):
             raise ValidationError({"topic": [_("议题不在您的管辖范围内。")]})
         a = activity_create(**data, topic=topic, actor=request.user)
         return Response(s.ActivityOut(a).data, status=status.HTTP_201_CREATED)
@@ -585,7 +550,7 @@ class AssessmentListCreateView(generics.ListAPIView):
         _require_units(request.user, [data["unit"]])
         for key in ("activity", "rectification"):
             obj = data.get(key)
-            if obj is not None and not _in_scope(request.user, obj.area):
+            if obj is not None and not user_sees_area(request.user, obj.area):
                 raise ValidationError({key: [_("不在您的管辖范围内。")]})
         a = assessment_create(actor=request.user, **data)
         return Response(s.AssessmentOut(a).data, status=status.HTTP_201_CREATED)

@@ -148,7 +148,7 @@ def clue_submit(*, request_id: int, delegate: Delegate, content: str, today: dt.
         cr = ClueRequest.objects.select_related("activity__area").get(pk=request_id)
     except ClueRequest.DoesNotExist:
         raise NotFound() from None
-    if delegate is None or not delegate.area.path.startswith(cr.activity.area.path):
+    if delegate is None or not cr.activity.area.contains(delegate.area):
         raise NotPermitted(_("只有本区划的代表可以提供线索。"))
     if today > cr.deadline:
         raise InvalidTransition(_("线索征集已截止。"))

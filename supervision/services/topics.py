@@ -97,10 +97,13 @@ def topic_from_suggestions(
             _("意见建议 %(codes)s 已办结或不予受理，不能作为议题来源。")
             % {"codes": "、".join(s.tracking_code for s in closed)}
         )
+    area = area or getattr(actor, "area", None)
+    if area is None:  # a superuser without an area names the area
+        raise ValidationFailed({"area": [_("请指定区划。")]})
     topic = topic_propose(
         title=title,
         description=description,
-        area=area or actor.area,
+        area=area,
         proposer_kind=Topic.Proposer.STAFF,
         actor=actor,
     )

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from liaison.parsing import IdField, IdListField
 from liaison.privacy import PHONE_RE, mask_name, mask_phone
+from liaison.scoping import user_sees_area
 from stations.models import Area
 
 from ..conf import conf
@@ -38,10 +39,8 @@ class AreaCodeField(serializers.Field):
             self.fail("invalid")
         area = Area.objects.filter(code=code).only("id", "code", "path", "name").first()
         user = self.context.get("scope_user")
-        if user is not None and area is not None:
-            base = getattr(user, "area_path", None)
-            if base is None or not area.path.startswith(base):
-                area = None  # another area's code reads exactly like an unknown one
+        if user is not None and area is not None and not user_sees_area(user, area):
+            area = None  # another area's code reads exactly like an unknown one
         if area is None:
             raise serializers.ValidationError(_("未知的区划代码：%(code)s") % {"code": code})
         return area

@@ -8,13 +8,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from liaison.api import AnonymousWriteThrottle
 from liaison.errors import InvalidTransition, NotPermitted
 from liaison.parsers import JSONObjectParser
+from liaison.permissions import IsAreaStaff, IsPortalAdmin
 from stations.models import HandlingUnit
 
 from .. import selectors
@@ -47,20 +48,6 @@ from ..services.proposals import (
     proposal_window_open,
 )
 from . import filters, serializers
-
-
-class IsAreaStaff(BasePermission):
-    message = _("仅限工作人员。")
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.is_area_staff)
-
-
-class IsPortalAdmin(BasePermission):
-    message = _("仅限管理员。")
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.is_portal_admin)
 
 
 class ProposalThrottle(AnonymousWriteThrottle):
