@@ -239,3 +239,30 @@ def test_api_preferences_refused_for_a_user_without_role(client_for, db):
     assert (
         client_for(plain).put("/api/v1/me/preferences/", {"digest": "none"}, format="json").status_code == 200
     )
+
+
+# --- demo --------------------------------------------------------------------------------------------------
+def test_seed_demo_gives_inbox_messages_and_a_daily_digest_idempotently(tree, unit):
+    import io
+
+    from django.apps import apps
+
+    from liaison.accounts.models import User
+    from tests.factories import DelegateFactory, UserFactory
+
+    staff = UserFactory(username="staff", role=User.Role.STAFF, area=tree.city, email="s@example.cn")
+    unit_user = UserFactory(
+        username="unit", role=User.Role.UNIT, area=unit.area, unit=unit, email="u@example.cn"
+    )
+    UserFactory(username="delegate01", role=User.Role.DELEGATE, delegate=DelegateFactory(area=tree.county))
+    config = apps.get_app_config("notifications")
+    out = io.StringIO()
+    config.seed_demo(out)
+    rows = Notification.objects.count()
+    config.seed_demo(out)
+    assert Notification.objects.count() == rows >= 5
+    assert not Notification.objects.exclude(channel=Notification.Channel.INBOX).exists()  # no demo email
+    assert _inbox(staff).filter(read_at=None).count() == 2
+    unit_user.refresh_from_db()
+    assert unit_user.digest == "daily"
+    assert "demo messages present" in out.getvalue()
