@@ -3,12 +3,15 @@ import functools
 from django.apps import apps
 from django.conf import settings
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 
 @functools.cache
 def _public_nav_hooks() -> tuple:
     return tuple(
-        config.public_nav for config in apps.get_app_configs() if callable(getattr(config, "public_nav", None))
+        config.public_nav
+        for config in apps.get_app_configs()
+        if callable(getattr(config, "public_nav", None))
     )
 
 
@@ -21,6 +24,11 @@ def public_nav() -> list[tuple[str, str]]:
 def portal(request):
     user = getattr(request, "user", None)
     ctx = {"PORTAL_NAME": settings.PORTAL_NAME, "calendar_notice_years": [], "public_nav": public_nav}
+    if user is not None and user.is_authenticated:
+        # The header's unread count: one COUNT on an index, only when a template shows it, once per response.
+        from liaison.notifications.selectors import unread_count
+
+        ctx["inbox_unread"] = SimpleLazyObject(lambda: unread_count(user))
     if user is not None and user.is_authenticated and getattr(user, "is_portal_admin", False):
         from liaison.workdays import unknown_years
 

@@ -6,7 +6,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_float, env_int, env_list, env_optional_int, env_rate, env_str
@@ -157,10 +159,18 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULER = "liaison.beat:Scheduler"
 CELERY_BEAT_MAX_LOOP_INTERVAL = 60
 BEAT_STALE_AFTER = env_int("BEAT_STALE_AFTER", 3 * CELERY_BEAT_MAX_LOOP_INTERVAL)
+# Users who chose the daily digest get it at this hour (local time, 0-23).
+DIGEST_HOUR = env_int("DIGEST_HOUR", 18)
+if not 0 <= DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("DIGEST_HOUR must be an hour from 0 to 23")
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {
         "task": "liaison.notifications.tasks.sweep_pending",
         "schedule": timedelta(minutes=5),
+    },
+    "notifications-digest": {
+        "task": "liaison.notifications.tasks.send_digests",
+        "schedule": crontab(hour=DIGEST_HOUR, minute=0),
     },
 }
 

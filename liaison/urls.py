@@ -13,6 +13,7 @@ from liaison.uploads.views import serve_media
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
+    path("", include("liaison.notifications.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("stations.api.urls")),
@@ -29,6 +30,7 @@ urlpatterns = [
     path("lang/<str:code>/", views.switch_language, name="switch-language"),
     path("admin/", admin.site.urls),
     path("accounts/", include("liaison.accounts.urls")),
+    path("", include("liaison.notifications.urls")),
     path("", include("suggestions.urls")),
     path("", include("voting.urls")),
     path("", include("supervision.urls")),

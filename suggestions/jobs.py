@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liaison.notifications.recipients import handling_staff, unit_recipients
 from liaison.notifications.services import notify
 from liaison.workdays import add_workdays
 from stations.models import HandlingUnit, ReceptionLogItem
@@ -15,7 +16,6 @@ from stations.models import HandlingUnit, ReceptionLogItem
 from .conf import conf
 from .models import STAFF_STEP_STATUSES as S_STAFF
 from .models import QueueRank, Referral, Suggestion
-from .selectors import handling_staff
 from .services._common import (
     K,
     S,
@@ -27,7 +27,6 @@ from .services._common import (
     _save,
     _step,
     _today,
-    _unit_recipients,
 )
 from .services.intake import suggestions_from_reception_log
 from .services.ratings import _request_rating
@@ -69,7 +68,7 @@ def referral_reminders_send(*, today: dt.date | None = None) -> int:
     for ref in refs.iterator(chunk_size=500):
         with transaction.atomic():
             sent += notify(
-                _unit_recipients(ref.unit),
+                unit_recipients(ref.unit),
                 kind="referral_reminder",
                 key=f"referral-reminder:{ref.pk}:{ref.due.isoformat()}",
                 subject=_("转办件将于 %(due)s 到期，请按时答复：%(title)s")
@@ -116,7 +115,7 @@ def referrals_overdue_mark(*, today: dt.date | None = None) -> int:
                 % {"unit": ref.unit.name, "due": ref.due.isoformat(), "title": s.title[:40]},
             )
             notify(
-                _unit_recipients(HandlingUnit.objects.prefetch_related("users").get(pk=ref.unit_id)),
+                unit_recipients(HandlingUnit.objects.prefetch_related("users").get(pk=ref.unit_id)),
                 kind="referral_overdue_unit",
                 key=f"referral-overdue-unit:{ref.pk}:{ref.due.isoformat()}",
                 subject=_("转办件已超过答复期限 %(due)s，请尽快答复：%(title)s")

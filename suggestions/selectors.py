@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from liaison.accounts.models import User
 from liaison.codes import normalise_code
 from liaison.scoping import scope_to_area, user_sees_area
 from liaison.workdays import workdays_between
@@ -41,30 +40,6 @@ def referrals_for(user) -> QuerySet[Referral]:
 
 def units_for_staff(user) -> QuerySet[HandlingUnit]:
     return scope_to_area(HandlingUnit.objects.filter(is_active=True), user).select_related("area")
-
-
-# --- who looks after an area -------------------------------------------------------------------------------
-def _staff_tiers(area: Area) -> list[list[User]]:
-    """Active staff of `area` and its ancestors, grouped by area, deepest first (one query)."""
-    codes = [c for c in area.path.split("/") if c]
-    by_area: dict[str, list[User]] = {}
-    for u in User.objects.filter(role=User.Role.STAFF, is_active=True, area__code__in=codes).select_related(
-        "area"
-    ):
-        by_area.setdefault(u.area.path, []).append(u)
-    return [by_area[p] for p in sorted(by_area, key=len, reverse=True)]
-
-
-def handling_staff(area: Area) -> list[User]:
-    """The staff who look after `area`: those of the nearest area at or above it that has any."""
-    tiers = _staff_tiers(area)
-    return tiers[0] if tiers else []
-
-
-def supervising_staff(area: Area) -> list[User]:
-    """Staff one tier above the handling staff (督办); the handling staff when there is no tier above."""
-    tiers = _staff_tiers(area)
-    return tiers[1] if len(tiers) > 1 else (tiers[0] if tiers else [])
 
 
 # --- queues ------------------------------------------------------------------------------------------------

@@ -39,6 +39,18 @@ class User(AbstractUser):
         verbose_name=_("对应代表"),
     )
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+
+    class Digest(models.TextChoices):
+        NONE = "none", _("每条消息即时发送")
+        DAILY = "daily", _("每日汇总发送一次")
+
+    digest = models.CharField(
+        _("邮件短信提醒"),
+        max_length=10,
+        choices=Digest.choices,
+        default=Digest.NONE,
+        help_text=_("选择每日汇总时，站内消息仍即时显示，邮件或短信每天汇总发送一次。"),
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
@@ -75,6 +87,15 @@ class User(AbstractUser):
     @property
     def is_delegate_user(self) -> bool:
         return self.is_active and self.delegate_id is not None
+
+    @property
+    def may_choose_digest(self) -> bool:
+        """Staff, admins, unit users and delegates may take their messages as a daily digest."""
+        return self.is_active and bool(self.roles)
+
+    @property
+    def wants_digest(self) -> bool:
+        return self.digest == self.Digest.DAILY and self.may_choose_digest
 
     @property
     def area_path(self) -> str | None:

@@ -20,6 +20,8 @@ class Notification(models.Model):
         SENDING = "sending", _("发送中")
         SENT = "sent", _("已发送")
         FAILED = "failed", _("发送失败")
+        HELD = "held", _("待每日汇总")
+        DIGESTED = "digested", _("已在每日汇总中发送")
 
     channel = models.CharField(max_length=10, choices=Channel.choices)
     kind = models.CharField(_("类型"), max_length=50)
@@ -53,6 +55,16 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "channel", "-created_at"]),
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["kind"]),
+            # The unread count in every signed-in page's header: one COUNT on this index.
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(channel="inbox", read_at__isnull=True),
+                name="notif_inbox_unread",
+            ),
+            # The daily digest job: the rows held back for it.
+            models.Index(
+                fields=["recipient", "created_at"], condition=models.Q(status="held"), name="notif_held"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -26,6 +26,9 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from liaison.errors import ValidationFailed, get_or_not_found
 
 from .models import Notification
 from .sms import SMSError, send_sms
@@ -73,20 +76,44 @@ def notifications_muted() -> Iterator[None]:
         _muted.reset(token)
 
 
+def _wants_digest(user) -> bool:
+    return user is not None and bool(getattr(user, "wants_digest", False))
+
+
 def notify(
-    recipients: Iterable[Recipient], *, kind: str, key: str, subject: str, body: str = "", link: str = ""
+    recipients: Iterable[Recipient],
+    *,
+    kind: str,
+    key: str,
+    subject: str,
+    body: str = "",
+    link: str = "",
+    at_once: bool = False,
+    inbox: bool = True,
 ) -> int:
     """Queue `subject`/`body` for each recipient on their channels; return how many new rows were written.
 
     `key` names the occasion (object, kind and deadline, e.g. "referral-reminder:12:2026-10-09"); the same key
     never produces a second message for the same recipient and channel, however often this is called.
+
+    A user who chose the daily digest gets the inbox row at once, while the email/SMS row is written `held`:
+    the digest job (liaison.notifications.digests) sends one message a day listing them. `at_once=True` skips
+    the digest — for messages about the recipient's own opinion, and for the digest itself. `inbox=False`
+    writes no inbox row (the digest: its items are in the inbox already).
     """
     if _muted.get():
         return 0
     rows = []
     for r in recipients:
         who = f"u{r.user.pk}" if r.user is not None else (r.email or r.phone)
+        held = not at_once and _wants_digest(r.user)
         for channel, address in r.channels():
+            if channel == Notification.Channel.INBOX and not inbox:
+                continue
+            if channel == Notification.Channel.INBOX:
+                status = Notification.Status.SENT
+            else:
+                status = Notification.Status.HELD if held else Notification.Status.PENDING
             rows.append(
                 Notification(
                     channel=channel,
@@ -97,9 +124,7 @@ def notify(
                     body=body,
                     link=link,
                     dedupe_key=f"{key}|{channel}|{who}"[:200],
-                    status=Notification.Status.SENT
-                    if channel == Notification.Channel.INBOX
-                    else Notification.Status.PENDING,
+                    status=status,
                     sent_at=timezone.now() if channel == Notification.Channel.INBOX else None,
                 )
             )
@@ -207,7 +232,39 @@ def _absolute(link: str) -> str:
 
 
 def mark_read(*, user, notification_ids: list[int] | None = None) -> int:
+    """Mark the user's unread inbox notifications read (all, or those of `notification_ids`)."""
     qs = Notification.objects.filter(recipient=user, channel=Notification.Channel.INBOX, read_at=None)
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)
     return qs.update(read_at=timezone.now())
+
+
+def inbox_notification(*, user, notification_id: int) -> Notification:
+    """One of the user's own inbox notifications; NotFound for anyone else's (no probing of ids)."""
+    return get_or_not_found(
+        Notification.objects.all(), pk=notification_id, recipient=user, channel=Notification.Channel.INBOX
+    )
+
+
+def mark_one_read(*, user, notification_id: int) -> Notification:
+    """Mark one of the user's inbox notifications read (already read: unchanged). NotFound for another's."""
+    n = inbox_notification(user=user, notification_id=notification_id)
+    if n.read_at is None:
+        n.read_at = timezone.now()
+        Notification.objects.filter(pk=n.pk, read_at=None).update(read_at=n.read_at)
+    return n
+
+
+def digest_preference_set(*, user, digest: str) -> None:
+    """Choose how email/SMS messages arrive: each at once ("none") or a daily digest ("daily").
+
+    Only staff, admins, unit users and delegates may choose the digest; constituents hear at once."""
+    from liaison.accounts.models import User
+
+    if digest not in User.Digest.values:
+        raise ValidationFailed({"digest": [_("请选择有效的提醒方式。")]})
+    if digest == User.Digest.DAILY and not user.may_choose_digest:
+        raise ValidationFailed({"digest": [_("只有工作人员、承办单位和代表可以选择每日汇总。")]})
+    if user.digest != digest:
+        user.digest = digest
+        user.save(update_fields=["digest"])

@@ -18,3 +18,11 @@ def sweep_pending() -> int:
         except TRANSIENT_ERRORS:
             continue
     return sent
+
+
+@shared_task
+def send_digests() -> int:
+    """The daily digest to every user who chose it (liaison.notifications.digests); a second run sends nothing."""
+    from .digests import digests_send
+
+    return digests_send()

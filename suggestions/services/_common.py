@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from liaison.accounts.models import User
 from liaison.errors import NotFound, ValidationFailed
+from liaison.notifications.recipients import unit_recipients
 from liaison.notifications.services import Recipient, notify
 from liaison.workdays import add_workdays
 from stations.models import HandlingUnit
@@ -105,13 +106,6 @@ def _reason(reason: str, label: str | None = None) -> str:
     return _text(reason, field="reason", label=label or _("理由"), max_length=500)
 
 
-def _unit_recipients(unit: HandlingUnit) -> list[Recipient]:
-    users = [u for u in unit.users.all() if u.is_active]
-    if users:
-        return [Recipient(user=u) for u in users]
-    return [Recipient(email=unit.contact_email)] if unit.contact_email else []
-
-
 def _notify_staff(s: Suggestion, users: Iterable[User], *, kind: str, key: str, subject: str) -> int:
     return notify(
         [Recipient(user=u) for u in users],
@@ -159,13 +153,15 @@ def _submitter_recipients(s: Suggestion) -> list[Recipient]:
 
 def _notify_submitter(s: Suggestion, *, kind: str, key: str, subject: str) -> int:
     """A notice to the submitter and the followers, linking to this suggestion's tracking page (followers
-    follow the original). The key names the occasion; each address gets it once."""
+    follow the original). The key names the occasion; each address gets it once. Never held for a digest: a
+    constituent hears about their own opinion at once."""
     return notify(
         _submitter_recipients(s),
         kind=kind,
         key=key,
         subject=subject,
         link=reverse("suggestion-track", args=[s.tracking_code]),
+        at_once=True,
     )
 
 
@@ -206,7 +202,7 @@ def _end_open_referrals(
             at=now,
         )
         notify(
-            _unit_recipients(units[ref.unit_id]),
+            unit_recipients(units[ref.unit_id]),
             kind="referral_ended",
             key=f"referral-ended:{ref.pk}",
             subject=_("转办件已终止，无需再办理（%(why)s）：%(title)s") % {"why": why, "title": s.title[:40]},

@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.errors import Conflict, InvalidTransition, ValidationFailed
+from liaison.notifications.recipients import handling_staff, supervising_staff
 from liaison.satisfaction import Satisfaction
 
 from ..models import Rating, Suggestion
-from ..selectors import handling_staff, supervising_staff
 from ._common import (
     K,
     S,

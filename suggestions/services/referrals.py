@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 
 from liaison.accounts.models import User
 from liaison.errors import Conflict, InvalidTransition, NotFound, NotPermitted, ValidationFailed
+from liaison.notifications.recipients import handling_staff, unit_recipients
 from liaison.notifications.services import notify
 from liaison.workdays import add_months, add_workdays
 from stations.models import HandlingUnit
 
 from ..conf import conf
 from ..models import ExtensionRequest, Referral, Reply, Suggestion
-from ..selectors import handling_staff
 from ._common import (
     K,
     S,
@@ -32,7 +32,6 @@ from ._common import (
     _step,
     _text,
     _today,
-    _unit_recipients,
 )
 from .ratings import _request_rating
 
@@ -112,7 +111,7 @@ def suggestion_refer(
     }
     for ref in [lead, *others]:
         notify(
-            _unit_recipients(units[ref.unit_id]),
+            unit_recipients(units[ref.unit_id]),
             kind="referral_new",
             key=f"referral-new:{ref.pk}",
             subject=_("新的转办件（%(role)s）：%(title)s，请于 %(due)s 前答复")
@@ -149,7 +148,7 @@ def _triage_status_for_round(round_: int) -> str:
 
 def _notify_unit(ref: Referral, *, kind: str, key: str, subject: str) -> int:
     return notify(
-        _unit_recipients(HandlingUnit.objects.prefetch_related("users").get(pk=ref.unit_id)),
+        unit_recipients(HandlingUnit.objects.prefetch_related("users").get(pk=ref.unit_id)),
         kind=kind,
         key=key,
         subject=subject,

@@ -1,4 +1,4 @@
-"""What the supervision services share: deadlines, links, the unit and staff recipients, the
+"""What the supervision services share: deadlines, links, the
 required-text check and the row locks of topics and activities."""
 
 import datetime as dt
@@ -8,9 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.errors import NotFound, ValidationFailed
-from liaison.notifications.services import Recipient
 from liaison.workdays import add_months, add_workdays, next_workday
-from stations.models import Area, HandlingUnit
 
 from ..conf import conf
 from ..models import Activity, Topic
@@ -47,32 +45,6 @@ def due_date(
 
 def _link(name: str, pk: int) -> str:
     return reverse(f"supervision:{name}", args=[pk])
-
-
-def unit_recipients(unit: HandlingUnit) -> list[Recipient]:
-    from liaison.accounts.models import User
-
-    users = User.objects.filter(unit=unit, is_active=True, role=User.Role.UNIT)
-    recipients = [Recipient(user=u) for u in users]
-    if not recipients and unit.contact_email:
-        recipients.append(Recipient(email=unit.contact_email))
-    return recipients
-
-
-def staff_recipients(area: Area) -> list[Recipient]:
-    """Staff of the area itself, or of the nearest area above it that has staff."""
-    from liaison.accounts.models import User
-
-    codes = [c for c in area.path.split("/") if c]
-    staff = list(
-        User.objects.filter(
-            is_active=True, role__in=[User.Role.STAFF, User.Role.ADMIN], area__code__in=codes
-        ).select_related("area")
-    )
-    if not staff:
-        return []
-    nearest = max(len(u.area.path) for u in staff)
-    return [Recipient(user=u) for u in staff if len(u.area.path) == nearest]
 
 
 def _require(text: str, message: str) -> str:

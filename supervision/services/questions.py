@@ -8,13 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.errors import InvalidTransition, ValidationFailed
+from liaison.notifications.recipients import unit_recipients
 from liaison.notifications.services import notify
 from liaison.workdays import add_workdays
 from stations.models import Delegate, HandlingUnit
 
 from ..conf import conf
 from ..models import Activity, Opinion, Question, Rectification
-from ._common import NotFound, _link, _locked_activity, _require, due_date, unit_recipients
+from ._common import NotFound, _link, _locked_activity, _require, due_date
 from .rectifications import rectification_open
 
 

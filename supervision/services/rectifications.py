@@ -26,13 +26,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.errors import InvalidTransition, ValidationFailed
+from liaison.notifications.recipients import handling_staff_recipients, unit_recipients
 from liaison.notifications.services import notify
 from liaison.workdays import add_workdays
 from stations.models import Area, HandlingUnit
 
 from ..conf import conf
 from ..models import Activity, Assessment, Opinion, Rectification, RectificationEvent
-from ._common import NotFound, _link, _require, due_date, staff_recipients, unit_recipients
+from ._common import NotFound, _link, _require, due_date
 
 
 def _rect_event(r: Rectification, kind: str, *, actor=None, text: str = "") -> None:
@@ -113,7 +114,7 @@ def rectification_report(
     _rect_event(r, RectificationEvent.Kind.REPORTED, actor=actor, text=r.report)
     round_no = r.events.filter(kind=RectificationEvent.Kind.REPORTED).count()
     notify(
-        staff_recipients(r.area),
+        handling_staff_recipients(r.area),
         kind="rectification_reported",
         key=f"rect-reported:{r.pk}:{round_no}",
         subject=_("%(unit)s报送了整改报告：%(title)s") % {"unit": r.unit.name, "title": r.title},
@@ -200,7 +201,7 @@ def rectification_mark_overdue(*, rectification_id: int, today: dt.date | None =
         r.save(update_fields=["status"])
         _rect_event(r, RectificationEvent.Kind.OVERDUE)
         notify(
-            staff_recipients(r.area),
+            handling_staff_recipients(r.area),
             kind="rectification_overdue",
             key=f"rect-overdue:{r.pk}:{r.due}",
             subject=_("整改已逾期：%(unit)s“%(title)s”（期限%(due)s）")

@@ -12,13 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.errors import Conflict, InvalidTransition, ValidationFailed, get_or_not_found
+from liaison.notifications.recipients import handling_staff_recipients, unit_recipients
 from liaison.notifications.services import notify
 from liaison.uploads import check_images
 from stations.models import HandlingUnit
 
 from ..conf import conf
 from ..models import Ballot, Candidate, LivelihoodProject, Milestone, ProgressPhoto, ProgressReport, Site
-from ._common import _active_delegates, _pk, _staff_recipients, _unit_recipients
+from ._common import _active_delegates, _pk
 
 
 @transaction.atomic
@@ -218,7 +219,7 @@ def progress_reminders_send(*, today: dt.date | None = None) -> int:
     for project in projects.iterator(chunk_size=200):
         with transaction.atomic():
             sent += notify(
-                _unit_recipients(project.unit),
+                unit_recipients(project.unit),
                 kind="project_progress_reminder",
                 key=f"project-progress:{project.pk}:{today:%Y-%m}",
                 subject=_("请报送民生实事项目“%(t)s”%(m)s月的进展") % {"t": project.title, "m": today.month},
@@ -237,7 +238,7 @@ def milestone_overdue_warn(*, today: dt.date | None = None) -> int:
     for m in overdue.iterator(chunk_size=200):
         with transaction.atomic():
             sent += notify(
-                _staff_recipients(m.project.area),
+                handling_staff_recipients(m.project.area),
                 kind="project_milestone_overdue",
                 key=f"milestone-overdue:{m.pk}:{m.due:%Y-%m-%d}",
                 subject=_("民生实事项目“%(t)s”的节点“%(m)s”已逾期（计划 %(d)s）")
