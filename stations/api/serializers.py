@@ -1,4 +1,5 @@
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -188,7 +189,7 @@ class AppointmentAcceptSerializer(serializers.Serializer):
 
     def validate_scheduled_at(self, value):
         if value < timezone.now():
-            raise serializers.ValidationError("约定时间不能早于现在。")
+            raise serializers.ValidationError(_("约定时间不能早于现在。"))
         return value
 
 

@@ -1,6 +1,7 @@
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied
@@ -46,7 +47,7 @@ class PublicCacheMixin:
 
 
 class IsAreaStaff(BasePermission):
-    message = "仅限工作人员。"
+    message = _("仅限工作人员。")
 
     def has_permission(self, request, view):
         user = request.user
