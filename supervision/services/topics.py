@@ -8,6 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from liaison.errors import Conflict, InvalidTransition, ValidationFailed
 from liaison.privacy import normalise_phone
@@ -95,7 +96,7 @@ def topic_from_suggestions(
     if closed:
         raise ValidationFailed(
             _("意见建议 %(codes)s 已办结或不予受理，不能作为议题来源。")
-            % {"codes": "、".join(s.tracking_code for s in closed)}
+            % {"codes": pgettext("列表", "、").join(s.tracking_code for s in closed)}
         )
     topic = topic_propose(
         title=title,

@@ -119,3 +119,37 @@ def _msgstrs(text: str):
 def test_no_english_translation_has_full_width_punctuation_or_chinese():
     bad = [(k, v) for k, v in _msgstrs(PO.read_text(encoding="utf-8")) if FULL_WIDTH.search(v)]
     assert bad == []
+
+
+# --- templates --------------------------------------------------------------------------------------------------
+_TRANSLATED = re.compile(
+    r"\{%\s*blocktrans(?:late)?\b.*?\{%\s*endblocktrans(?:late)?\s*%\}"  # a translated block
+    r"|\{%\s*trans(?:late)?\s[^%]*%\}"  # a translated string
+    r"|\{#.*?#\}|\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}",  # comments
+    re.S,
+)
+
+
+def test_templates_put_no_chinese_text_or_punctuation_outside_translated_strings():
+    """Chinese punctuation around a translated part (`（{{ role }}）`, `{% translate '理由' %}：`) stays in the
+    English page; it belongs inside the translated string (or a translated separator, context 列表/标签)."""
+    found = []
+    for path in sorted((Path(settings.BASE_DIR) / "templates").rglob("*.html")):
+        text = _TRANSLATED.sub("§", path.read_text(encoding="utf-8"))
+        for line in text.splitlines():
+            if FULL_WIDTH.search(line) and 'lang="zh-CN"' not in line:  # the switch to Chinese is Chinese
+                found.append(f"{path.name}: {line.strip()[:120]}")
+    assert found == []
+
+
+def test_a_station_page_separates_schedules_the_english_way(client, station):
+    from tests.factories import ScheduleFactory
+
+    ScheduleFactory(station=station, frequency="weekly", weekday=0, day_of_month=None)
+    ScheduleFactory(station=station, frequency="weekly", weekday=3, day_of_month=None)
+    html = _english(client).get(f"/stations/{station.pk}/").content.decode()
+    assert re.search(r"Every Monday [\d:–]+; Every Thursday", html)
+    from django.test import Client
+
+    html = Client().get(f"/stations/{station.pk}/").content.decode()  # Chinese, as before
+    assert re.search(r"每周一 [\d:–]+；每周四", html)
