@@ -196,11 +196,8 @@ def topic_select(*, topic_id: int, year: int, actor) -> Topic:
         raise InvalidTransition(
             _("议题当前为“%(status)s”，不能列入计划。") % {"status": t.get_status_display()}
         )
-    plan, _created = SupervisionPlan.objects.get_or_create(
-        area_id=t.area_id,
-        year=year,
-        defaults={"title": _("%(area)s%(year)s年度监督计划") % {"area": t.area.name, "year": year}},
-    )
+    # No stored title: the plan's name (SupervisionPlan.__str__) is then said in each reader's language.
+    plan, _created = SupervisionPlan.objects.get_or_create(area_id=t.area_id, year=year)
     t.status, t.plan, t.decided_at = Topic.Status.SELECTED, plan, timezone.now()
     t.save(update_fields=["status", "plan", "decided_at"])
     return t
