@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator as DjangoPaginator
 from django.http import Http404
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -51,9 +52,9 @@ class Pagination(PageNumberPagination):
             try:
                 value = int(raw)
             except ValueError:
-                raise exceptions.ValidationError({"page_size": ["page_size 必须是正整数。"]}) from None
+                raise exceptions.ValidationError({"page_size": [_("page_size 必须是正整数。")]}) from None
             if value < 1:
-                raise exceptions.ValidationError({"page_size": ["page_size 必须是正整数。"]})
+                raise exceptions.ValidationError({"page_size": [_("page_size 必须是正整数。")]})
             return min(value, self.max_page_size)
         return self.page_size
 

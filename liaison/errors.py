@@ -12,6 +12,7 @@ import math
 from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 
 class DomainError(Exception):
@@ -121,7 +122,7 @@ def show_domain_error(request, exc: DomainError, form=None) -> None:
     if form is None:
         from django.contrib import messages
 
-        messages.error(request, "；".join(_messages(errors)) if errors else exc.text)
+        messages.error(request, pgettext("列表", "；").join(_messages(errors)) if errors else exc.text)
         return
     if not errors:
         form.add_error(None, exc.text)

@@ -215,6 +215,7 @@ AXES_LOCKOUT_CALLABLE = "liaison.views.lockout_response"  # JSON for the API, a 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["liaison.formats"]  # DATE_FORMAT, MONTH_DAY_FORMAT per language
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

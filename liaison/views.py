@@ -124,19 +124,19 @@ def _error(request, status: int, title: str, exception=None):
 
 
 def bad_request(request, exception=None):
-    return _error(request, 400, "请求有误")
+    return _error(request, 400, _("请求有误"))
 
 
 def permission_denied(request, exception=None):
-    return _error(request, 403, "无权访问")
+    return _error(request, 403, _("无权访问"))
 
 
 def page_not_found(request, exception=None):
-    return _error(request, 404, "页面不存在")
+    return _error(request, 404, _("页面不存在"))
 
 
 def server_error(request):
-    return _error(request, 500, "服务器出错了，请稍后再试")
+    return _error(request, 500, _("服务器出错了，请稍后再试"))
 
 
 def lockout_response(request, original_response=None, credentials=None):

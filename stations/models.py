@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from liaison.codes import new_code
@@ -239,7 +240,15 @@ class ReceptionSchedule(models.Model):
     def __str__(self) -> str:
         return self.describe()
 
-    WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
+    WEEKDAYS = [
+        pgettext_lazy("每周", "一"),
+        pgettext_lazy("每周", "二"),
+        pgettext_lazy("每周", "三"),
+        pgettext_lazy("每周", "四"),
+        pgettext_lazy("每周", "五"),
+        pgettext_lazy("每周", "六"),
+        pgettext_lazy("每周", "日"),
+    ]
 
     def describe(self) -> str:
         if self.frequency == self.Frequency.MONTHLY:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from liaison.codes import normalise_code
@@ -463,4 +464,4 @@ def workspace_appointment_action(request, pk: int, action: str):
 
 
 def _form_errors(form) -> str:
-    return "；".join(str(e) for errors in form.errors.values() for e in errors)
+    return pgettext("列表", "；").join(str(e) for errors in form.errors.values() for e in errors)

@@ -5,6 +5,7 @@ for the submitter); never a name or phone number.
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from liaison.satisfaction import Satisfaction
 
@@ -37,7 +38,7 @@ def public_text(event: SuggestionEvent) -> str:
         units = [_("%(unit)s（主办）") % {"unit": d.get("lead", "")}]
         units += [_("%(unit)s（协办）") % {"unit": u} for u in d.get("assisting", [])]
         return _("已转交%(units)s办理，答复期限 %(due)s") % {
-            "units": "、".join(units),
+            "units": pgettext("列表", "、").join(units),
             "due": d.get("due", ""),
         }
     if kind == K.REFERRAL_ACCEPTED:

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from liaison.api import KnownCountPaginator
@@ -323,7 +324,10 @@ def staff_action(request, pk: int, action: str):
         elif action == "refer":
             form = ReferForm(request.POST, units=selectors.units_for_staff(user))
             if not form.is_valid():
-                messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+                messages.error(
+                    request,
+                    pgettext("列表", "；").join(str(e) for errs in form.errors.values() for e in errs),
+                )
             else:
                 d = form.cleaned_data
                 suggestion_refer(

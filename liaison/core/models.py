@@ -23,7 +23,8 @@ class WorkdayOverride(models.Model):
         verbose_name_plural = _("工作日调整")
 
     def __str__(self) -> str:
-        return f"{self.date} {'班' if self.is_workday else '休'} {self.note}"
+        kind = _("班") if self.is_workday else _("休")
+        return f"{self.date} {kind} {self.note}"
 
 
 class Heartbeat(models.Model):

@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from ..models import Area, Delegate, HandlingUnit, Station
 
@@ -20,7 +21,7 @@ class AreaCodeFilter(django_filters.CharFilter):
             return qs
         area = Area.objects.filter(code=value).only("path").first()
         if area is None:
-            raise forms.ValidationError({self.field_name: f"未知的区划代码：{value}"})
+            raise forms.ValidationError({self.field_name: _("未知的区划代码：%(code)s") % {"code": value}})
         return qs.filter(**{f"{self.subtree_field}__path__startswith": area.path})
 
 
@@ -58,7 +59,7 @@ class AreaFilter(StrictFilterSet):
             return qs
         parent = Area.objects.filter(code=value).only("id").first()
         if parent is None:
-            raise forms.ValidationError({"parent": f"未知的区划代码：{value}"})
+            raise forms.ValidationError({"parent": _("未知的区划代码：%(code)s") % {"code": value}})
         return qs.filter(parent=parent)
 
 
@@ -87,7 +88,7 @@ class DelegateFilter(StrictFilterSet):
 
     def filter_station(self, qs, name, value):
         if not Station.objects.filter(pk=value).exists():
-            raise forms.ValidationError({"station": f"未知的联络站：{value}"})
+            raise forms.ValidationError({"station": _("未知的联络站：%(id)s") % {"id": value}})
         return qs.filter(memberships__station_id=value)
 
 

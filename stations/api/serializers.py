@@ -1,4 +1,6 @@
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -42,7 +44,7 @@ def reception_text(station) -> str:
     parts = []
     for s in getattr(station, "active_schedules", []):
         parts.append(f"{s.describe()} {s.start_time:%H:%M}-{s.end_time:%H:%M}")
-    return "；".join(parts)
+    return pgettext("列表", "；").join(parts)
 
 
 class NextReceptionSerializer(serializers.Serializer):
@@ -188,7 +190,7 @@ class AppointmentAcceptSerializer(serializers.Serializer):
 
     def validate_scheduled_at(self, value):
         if value < timezone.now():
-            raise serializers.ValidationError("约定时间不能早于现在。")
+            raise serializers.ValidationError(_("约定时间不能早于现在。"))
         return value
 
 

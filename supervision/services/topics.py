@@ -8,6 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from liaison.errors import Conflict, InvalidTransition, ValidationFailed
 from liaison.privacy import normalise_phone
@@ -95,7 +96,7 @@ def topic_from_suggestions(
     if closed:
         raise ValidationFailed(
             _("意见建议 %(codes)s 已办结或不予受理，不能作为议题来源。")
-            % {"codes": "、".join(s.tracking_code for s in closed)}
+            % {"codes": pgettext("列表", "、").join(s.tracking_code for s in closed)}
         )
     area = area or getattr(actor, "area", None)
     if area is None:  # a superuser without an area names the area
@@ -198,11 +199,8 @@ def topic_select(*, topic_id: int, year: int, actor) -> Topic:
         raise InvalidTransition(
             _("议题当前为“%(status)s”，不能列入计划。") % {"status": t.get_status_display()}
         )
-    plan, _created = SupervisionPlan.objects.get_or_create(
-        area_id=t.area_id,
-        year=year,
-        defaults={"title": _("%(area)s%(year)s年度监督计划") % {"area": t.area.name, "year": year}},
-    )
+    # No stored title: the plan's name (SupervisionPlan.__str__) is then said in each reader's language.
+    plan, _created = SupervisionPlan.objects.get_or_create(area_id=t.area_id, year=year)
     t.status, t.plan, t.decided_at = Topic.Status.SELECTED, plan, timezone.now()
     t.save(update_fields=["status", "plan", "decided_at"])
     return t

@@ -195,13 +195,13 @@ class BallotListCreateView(generics.ListCreateAPIView):
         elif user.is_delegate_user:
             ids = selectors.ballots_for_delegate(user.delegate_id).values("pk")
         else:
-            raise PermissionDenied("仅限管理员和人大代表。")
+            raise PermissionDenied(_("仅限管理员和人大代表。"))
         return _ballot_qs().filter(pk__in=ids).order_by("-created_at", "-id")
 
     @extend_schema(request=serializers.BallotCreateSerializer, responses={201: serializers.BallotSerializer})
     def post(self, request, *args, **kwargs):
         if not request.user.is_portal_admin:
-            raise PermissionDenied("仅限管理员。")
+            raise PermissionDenied(_("仅限管理员。"))
         ser = serializers.BallotCreateSerializer(data=request.data, context={"scope_user": request.user})
         ser.is_valid(raise_exception=True)
         ballot = ballot_create(actor=request.user, **ser.validated_data)
@@ -279,7 +279,7 @@ class BallotVoteView(APIView):
     def post(self, request, pk):
         user = request.user
         if not getattr(user, "is_delegate_user", False):
-            raise NotPermitted("仅限人大代表投票。")
+            raise NotPermitted(_("仅限人大代表投票。"))
         ser = serializers.CastSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         paper = ballot_cast(ballot_id=pk, delegate=user.delegate_id, choices=ser.validated_data["choices"])
@@ -318,9 +318,9 @@ class BallotResultView(APIView):
             if not _can_see(user, ballot):
                 raise Http404
             if ballot.status in (Ballot.Status.DRAFT, Ballot.Status.OPEN):
-                raise InvalidTransition("表决尚未结束，任何人都不能查看结果。")
+                raise InvalidTransition(_("表决尚未结束，任何人都不能查看结果。"))
             if not _is_ballot_admin(user, ballot):
-                raise NotPermitted("结果公布前仅管理员可以查看。")
+                raise NotPermitted(_("结果公布前仅管理员可以查看。"))
         return Response(ballot_tally(ballot_id=ballot.pk).as_dict())
 
 
@@ -341,7 +341,7 @@ class ProjectListCreateView(generics.ListCreateAPIView):
     def post(self, request, *args, **kwargs):
         user = request.user
         if not (user.is_authenticated and user.is_portal_admin):
-            raise PermissionDenied("仅限管理员。")
+            raise PermissionDenied(_("仅限管理员。"))
         ser = serializers.ProjectCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         data = dict(ser.validated_data)
@@ -377,7 +377,7 @@ class ProjectDetailView(generics.RetrieveAPIView):
 def _project_for(request, pk, *, staff_only=False) -> LivelihoodProject:
     project = get_object_or_404(selectors.projects_for(request.user), pk=pk)
     if staff_only and not request.user.is_area_staff:
-        raise PermissionDenied("仅限工作人员。")
+        raise PermissionDenied(_("仅限工作人员。"))
     return project
 
 
@@ -485,7 +485,7 @@ class ProgressReportView(APIView):
     )
     def post(self, request, pk):
         if not request.user.is_unit_user:
-            raise PermissionDenied("仅限承办单位报送进展。")
+            raise PermissionDenied(_("仅限承办单位报送进展。"))
         project = _project_for(request, pk)
         # Read the fields, never copy request.data: a copy deep-copies the uploaded files, and one spooled to
         # disk (over 2.5 MB) cannot be copied ("cannot pickle '_io.BufferedRandom'").
@@ -541,7 +541,7 @@ class EvaluationListCreateView(generics.GenericAPIView):
     )
     def post(self, request):
         if not request.user.is_portal_admin:
-            raise PermissionDenied("仅限管理员。")
+            raise PermissionDenied(_("仅限管理员。"))
         ser = serializers.EvaluationCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         project = selectors.projects_for(request.user).filter(pk=ser.validated_data["project"]).first()
@@ -587,7 +587,7 @@ class EvaluationVoteView(APIView):
     def post(self, request, pk):
         user = request.user
         if not getattr(user, "is_delegate_user", False):
-            raise NotPermitted("仅限人大代表参加测评。")
+            raise NotPermitted(_("仅限人大代表参加测评。"))
         ev = get_object_or_404(Evaluation.objects.all(), pk=pk)
         ser = serializers.EvaluationVoteSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -612,5 +612,5 @@ class EvaluationResultView(APIView):
             ):
                 raise Http404
             if not request.user.is_area_staff:
-                raise InvalidTransition("测评尚未结束，结果不可查看。")
+                raise InvalidTransition(_("测评尚未结束，结果不可查看。"))
         return Response(evaluation_result(evaluation_id=ev.pk))
