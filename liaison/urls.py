@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("suggestions.api.urls")),
     path("", include("voting.api.urls")),
     path("", include("supervision.api.urls")),
+    path("", include("duties.api.urls")),
 ]
 
 urlpatterns = [
