@@ -24,7 +24,9 @@ def sms_code(api, caplog):
         with caplog.at_level(logging.INFO):
             r = api.post("/api/v1/sms-codes/", {"phone": phone, "purpose": "report_back"}, format="json")
         assert r.status_code == 202, r.content
-        lines = [rec.getMessage() for rec in caplog.records if f"SMS to {mask_phone(phone)}" in rec.getMessage()]
+        lines = [
+            rec.getMessage() for rec in caplog.records if f"SMS to {mask_phone(phone)}" in rec.getMessage()
+        ]
         return re.search(r"(\d{6})", lines[-1].split(":", 1)[1]).group(1)
 
     return get
