@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("suggestions.urls")),
     path("", include("voting.urls")),
     path("", include("supervision.urls")),
+    path("", include("duties.urls")),
     path("", include("stations.urls")),
 ]
 if "://" not in settings.MEDIA_URL:

@@ -28,4 +28,5 @@ urlpatterns = [
         name="api-report-back-paper-confirm",
     ),
     path("report-backs/<int:pk>/result/", v.ReportBackResultView.as_view(), name="api-report-back-result"),
+    path("books/<str:book>/", v.BookView.as_view(), name="api-books"),
 ]

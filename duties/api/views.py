@@ -16,7 +16,7 @@ from liaison.permissions import IsAreaStaff, IsDelegateUser
 from liaison.scoping import scope_to_area, user_sees_area
 from stations.models import Area, Delegate, Station
 
-from .. import points, selectors
+from .. import books, points, selectors
 from ..models import Kind, ReportBack, SelfReport
 from ..services.records import adjustment_create, self_report_approve, self_report_reject, self_report_submit
 from ..services.report_backs import (
@@ -28,6 +28,7 @@ from ..services.report_backs import (
     report_back_schedule,
 )
 from ..services.trainings import training_create
+from ..views_books import book_file, book_request
 from . import serializers as s
 
 YEAR = OpenApiParameter("year", int, description="年度（默认今年）")
@@ -356,3 +357,50 @@ class ReportBackResultView(APIView):
                 }
             ).data
         )
+
+
+class BookView(APIView):
+    """五簿一档 of a station for a period: JSON, or `?file=xlsx` / `?file=csv`."""
+
+    permission_classes = [IsAreaStaff]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("station", int, required=True),
+            OpenApiParameter("from", str, description="YYYY-MM-DD"),
+            OpenApiParameter("to", str, description="YYYY-MM-DD"),
+            OpenApiParameter("file", str, enum=["xlsx", "csv"]),
+        ],
+        responses={
+            200: OpenApiResponse(description="{book, title, sheets: [{title, headers, rows}]} 或文件")
+        },
+    )
+    def get(self, request, book):
+        station, start, end = book_request(request, book)
+        kind = request.query_params.get("file")
+        if kind in ("csv", "xlsx"):
+            return book_file(book, station, start, end, kind)
+        if kind:
+            raise ValidationFailed({"file": [_("file 只能是 xlsx 或 csv。")]})
+        sheets = books.build(book, station, start, end)
+        return Response(
+            {
+                "book": book,
+                "title": str(books.BOOKS[book]),
+                "station": station.pk,
+                "from": start,
+                "to": end,
+                "sheets": [
+                    {
+                        "title": sh.title,
+                        "headers": sh.headers,
+                        "rows": [[_cell(v) for v in r] for r in sh.rows],
+                    }
+                    for sh in sheets
+                ],
+            }
+        )
+
+
+def _cell(v):
+    return v.isoformat() if hasattr(v, "isoformat") else v
