@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "suggestions",
     "voting",
     "supervision",
+    "duties",
 ]
 
 MIDDLEWARE = [
@@ -328,6 +329,7 @@ RATE_LIMITS = {
     "sms_code_phone": env_rate("RATE_LIMIT_SMS_CODE_PHONE", "3/h"),
     "sms_code_client": env_rate("RATE_LIMIT_SMS_CODE_CLIENT", "10/h"),
     "support": env_rate("RATE_LIMIT_SUPPORT", "30/h"),
+    "report_back_rating": env_rate("RATE_LIMIT_REPORT_BACK_RATING", "30/h"),
 }
 RECEPTION_DAYS_AHEAD = env_int("RECEPTION_DAYS_AHEAD", 62, minimum=1)
 # The demo accounts' password (manage.py seed_demo); the demo's own default when unset.

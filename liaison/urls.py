@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("suggestions.api.urls")),
     path("", include("voting.api.urls")),
     path("", include("supervision.api.urls")),
+    path("", include("duties.api.urls")),
 ]
 
 urlpatterns = [
@@ -34,6 +35,7 @@ urlpatterns = [
     path("", include("suggestions.urls")),
     path("", include("voting.urls")),
     path("", include("supervision.urls")),
+    path("", include("duties.urls")),
     path("", include("stations.urls")),
 ]
 if "://" not in settings.MEDIA_URL:

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from liaison.acts import delegate_act
 from liaison.admin_scope import (
     CHOICE_FUNCTIONS,
     CHOICE_SCOPES,
@@ -243,6 +244,19 @@ class ReceptionLogAdmin(AreaScopedAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        delegate_act(delegate_id=form.instance.delegate_id, kind="reception_log", source=form.instance)
+
+    def delete_model(self, request, obj):
+        delegate_act(delegate_id=obj.delegate_id, kind="reception_log", source=obj, withdrawn=True)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for log in queryset:
+            delegate_act(delegate_id=log.delegate_id, kind="reception_log", source=log, withdrawn=True)
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(Appointment)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liaison.acts import delegate_act
 from liaison.codes import save_with_new_code
 from liaison.errors import InvalidTransition, ValidationFailed, get_or_not_found
 from liaison.notifications.services import Recipient, notify
@@ -108,6 +109,7 @@ def reception_log_create(
             )
         )
     ReceptionLogItem.objects.bulk_create(made)
+    delegate_act(delegate_id=delegate.pk, kind="reception_log", source=log, happened_at=held_on)
     transaction.on_commit(lambda: _after_reception_log(log.pk))
     return log
 
@@ -228,6 +230,9 @@ def appointment_mark_held(*, appointment_id: int, actor=None) -> Appointment:
         )
     appt.status = Appointment.Status.HELD
     appt.save(update_fields=["status", "updated_at"])
+    delegate_act(
+        delegate_id=appt.delegate_id, kind="appointment_held", source=appt, happened_at=appt.scheduled_at
+    )
     _notify_constituent(
         appt,
         "appointment_held",

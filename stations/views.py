@@ -28,7 +28,7 @@ from liaison.page_access import delegate_required
 from liaison.pages import error_page, see_other
 from liaison.parsing import to_id
 
-from . import selectors, services
+from . import hooks, selectors, services
 from .cache import TIMEOUT as CACHE_TIMEOUT
 from .cache import public_key
 from .forms import (
@@ -165,6 +165,7 @@ def _station_context(request, pk: int) -> dict:
         "memberships": list(selectors.station_delegates(station)),
         "days": list(selectors.upcoming_reception_days(station=station, limit=6)),
         "station_url": request.build_absolute_uri(reverse("station-detail", args=[station.pk])),
+        "extra_sections": hooks.station_sections(request, station),
     }
 
 
@@ -241,6 +242,7 @@ def delegate_detail(request, pk: int):
         "days": list(selectors.upcoming_reception_days(delegate=delegate, limit=5)),
         "qr": qr_svg(url, title=delegate.name),
         "delegate_url": url,
+        "extra_sections": hooks.delegate_sections(request, delegate),
     }
     return render(request, "stations/delegate_detail.html", ctx)
 

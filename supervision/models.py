@@ -156,6 +156,7 @@ class SmsCode(models.Model):
 
     class Purpose(models.TextChoices):
         SUPPORT = "support", _("支持议题")
+        REPORT_BACK = "report_back", _("述职评议")
 
     phone_hash = models.CharField(max_length=64)
     purpose = models.CharField(max_length=20, choices=Purpose.choices)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liaison.acts import delegate_act
 from liaison.codes import save_with_new_code
 from liaison.errors import ValidationFailed
 from liaison.notifications.services import Recipient, notify
@@ -134,6 +135,10 @@ def suggestion_submit(
         photo.image.save(f"photo.{p.ext}", p.file, save=False)
         photo.save()
     _event(s, K.SUBMITTED, actor=actor, data={"channel": channel}, at=created)
+    if channel == Suggestion.Channel.DELEGATE:
+        delegate_act(
+            delegate_id=raised_by_delegate.pk, kind="suggestion_raised", source=s, happened_at=created
+        )
     if delegate is not None and channel == Suggestion.Channel.WEB:
         user = getattr(delegate, "user", None)
         if user is not None:

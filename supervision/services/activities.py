@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liaison.acts import delegate_act
 from liaison.errors import InvalidTransition, NotPermitted, ValidationFailed
 from liaison.notifications.services import Recipient, notify
 from liaison.uploads import check_image
@@ -82,6 +83,10 @@ def activity_finish(*, activity_id: int, actor=None) -> Activity:
         return a
     a.status = Activity.Status.DONE
     a.save(update_fields=["status"])
+    for delegate_id in a.delegates.values_list("pk", flat=True):
+        delegate_act(
+            delegate_id=delegate_id, kind="activity_joined", source=a, happened_at=a.ends_at or a.starts_at
+        )
     if a.topic_id:
         t = _locked_topic(a.topic_id)
         if (
@@ -152,9 +157,11 @@ def clue_submit(*, request_id: int, delegate: Delegate, content: str, today: dt.
         raise NotPermitted(_("只有本区划的代表可以提供线索。"))
     if today > cr.deadline:
         raise InvalidTransition(_("线索征集已截止。"))
-    return Clue.objects.create(
+    clue = Clue.objects.create(
         request=cr, delegate=delegate, content=_require(content, _("请填写线索或意见。"))
     )
+    delegate_act(delegate_id=delegate.pk, kind="clue_given", source=clue)
+    return clue
 
 
 def clue_reminders_sweep(*, today: dt.date | None = None) -> int:

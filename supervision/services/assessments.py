@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liaison.acts import delegate_act
 from liaison.errors import AlreadyVoted, InvalidTransition, NotPermitted, ValidationFailed
 from liaison.notifications.services import Recipient, notify
 from liaison.satisfaction import Satisfaction
@@ -113,9 +114,13 @@ def assessment_vote(*, assessment_id: int, delegate: Delegate, choice: str) -> A
             raise NotPermitted(_("您不在本次测评人员名单中。"))
         try:
             with transaction.atomic():
-                return AssessmentVote.objects.create(assessment=a, delegate=delegate, choice=choice)
+                vote = AssessmentVote.objects.create(assessment=a, delegate=delegate, choice=choice)
         except IntegrityError:
             raise AlreadyVoted() from None
+        delegate_act(
+            delegate_id=delegate.pk, kind="assessment_vote", source=a
+        )  # the assessment, not the choice
+        return vote
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import F, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,6 +66,44 @@ def sms_code_request(*, phone: str, purpose: str = SmsCode.Purpose.SUPPORT) -> S
         sms.delete()
         raise SmsUnavailable() from None
     return sms
+
+
+def _live_code(p_hash: str, purpose: str, now: dt.datetime) -> Subquery:
+    live = SmsCode.objects.filter(phone_hash=p_hash, purpose=purpose, used_at=None, expires_at__gt=now)
+    return Subquery(live.order_by("-created_at").values("pk")[:1])
+
+
+def sms_code_claim(*, phone: str, code: str, purpose: str, now: dt.datetime | None = None) -> str:
+    """Use up the number's live code for `purpose` and return the number's keyed hash. Call it inside the
+    transaction of what the code confirms, so a refusal later in that transaction leaves the code unused; on
+    the ValidationFailed it raises, call `sms_code_refused` after that transaction rolled back.
+
+    Only the latest unused, unexpired code counts, and only one request can claim it (a conditional UPDATE).
+    (topic_support does the same in raw SQL on its hot path.)
+    """
+    now = now or timezone.now()
+    code = str(code or "").strip()
+    if not (len(code) == 6 and code.isdigit()):
+        raise ValidationFailed({"code": [_("验证码错误或已过期，请重新获取。")]})
+    p_hash = phone_hash(normalise_phone(phone))
+    claimed = SmsCode.objects.filter(
+        pk=_live_code(p_hash, purpose, now),
+        used_at=None,
+        code_hash=_code_hash(p_hash, code),
+        failed_attempts__lt=conf.sms_code_max_attempts(),
+    ).update(used_at=now)
+    if claimed != 1:
+        raise ValidationFailed({"code": [_("验证码错误或已过期，请重新获取。")]})
+    return p_hash
+
+
+def sms_code_refused(*, phone: str, code: str, purpose: str, now: dt.datetime | None = None) -> None:
+    """A wrong guess counts against the live code: `sms_code_max_attempts` of them and it is dead."""
+    now = now or timezone.now()
+    p_hash = phone_hash(normalise_phone(phone))
+    SmsCode.objects.filter(pk=_live_code(p_hash, purpose, now)).exclude(
+        code_hash=_code_hash(p_hash, str(code or "").strip())
+    ).update(failed_attempts=F("failed_attempts") + 1)
 
 
 def sms_codes_purge(*, now: dt.datetime | None = None, keep: timedelta = timedelta(days=1)) -> int:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liaison.acts import delegate_act
 from liaison.codes import save_with_new_code
 from liaison.errors import (
     AlreadyVoted,
@@ -314,6 +315,8 @@ def ballot_cast(*, ballot_id: int, delegate, choices) -> BallotPaper:
         ]
     )
     paper.ballot = ballot
+    # The ballot (not the paper, never a vote) is the source: the record says a paper was handed in.
+    delegate_act(delegate_id=delegate_id, kind="ballot_paper", source=ballot, happened_at=now)
     return paper
 
 
