@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "suggestions",
     "voting",
     "supervision",
+    "motions",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,11 @@ DEFAULTS = {
     # A delegate's formal suggestion (channel `delegate`): 3 months, at most 6 (calendar months).
     "DELEGATE_REPLY_MONTHS": 3,
     "DELEGATE_REPLY_MAX_MONTHS": 6,
+    # A formal suggestion (channel `formal`, the motions app): 3 months from referral, at most 6 (as above);
+    # an unsatisfied rating has it re-handled once, due this many months after; the lead delegate rates
+    # within this many days.
+    "FORMAL_REHANDLE_MONTHS": 1,
+    "FORMAL_RATING_DAYS": 30,
     # An extension may push an ordinary referral's due date at most this many working days past the original.
     "EXTENSION_MAX_WORKDAYS": 15,
     # The constituent has this many (calendar) days to rate a reply; then it closes by itself.
