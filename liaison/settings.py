@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "voting",
     "supervision",
     "duties",
+    "motions",
 ]
 
 MIDDLEWARE = [
@@ -350,6 +351,16 @@ SUGGESTION_DELEGATE_REPLY_MAX_MONTHS = env_int(
     "SUGGESTION_DELEGATE_REPLY_MAX_MONTHS", 6, minimum=SUGGESTION_DELEGATE_REPLY_MONTHS
 )
 # An extension may push an ordinary referral's due date at most this far past the original.
+# Formal suggestions (motions): a motion (议案) needs this many confirmed co-signers (a county congress: 10),
+# otherwise it is handled as a suggestion; attachments (PDF/JPEG/PNG) per suggestion and their size; co-signers.
+MOTION_COSIGNERS_REQUIRED = env_int("MOTION_COSIGNERS_REQUIRED", 10, minimum=1)
+MOTION_ATTACHMENT_MAX_BYTES = env_int("MOTION_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+MOTION_ATTACHMENTS_MAX = env_int("MOTION_ATTACHMENTS_MAX", 5, minimum=0)
+MOTION_COSIGNERS_MAX = env_int("MOTION_COSIGNERS_MAX", 50, minimum=1)
+# A formal suggestion (channel `formal`, the motions app) is due like a delegate's (the two above); an unsatisfied
+# rating has it re-handled once, due this many months later; the lead delegate rates within this many days.
+SUGGESTION_FORMAL_REHANDLE_MONTHS = env_int("SUGGESTION_FORMAL_REHANDLE_MONTHS", 1, minimum=1)
+SUGGESTION_FORMAL_RATING_DAYS = env_int("SUGGESTION_FORMAL_RATING_DAYS", 30, minimum=1)
 SUGGESTION_EXTENSION_MAX_WORKDAYS = env_int("SUGGESTION_EXTENSION_MAX_WORKDAYS", 15, minimum=0)
 SUGGESTION_RATING_DAYS = env_int(
     "SUGGESTION_RATING_DAYS", 15, minimum=1

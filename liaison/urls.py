@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("voting.api.urls")),
     path("", include("supervision.api.urls")),
     path("", include("duties.api.urls")),
+    path("", include("motions.api.urls")),
 ]
 
 urlpatterns = [
@@ -36,6 +37,7 @@ urlpatterns = [
     path("", include("voting.urls")),
     path("", include("supervision.urls")),
     path("", include("duties.urls")),
+    path("", include("motions.urls")),
     path("", include("stations.urls")),
 ]
 if "://" not in settings.MEDIA_URL:

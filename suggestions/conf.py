@@ -14,6 +14,8 @@ conf = AppConf(
         "REPLY_WORKDAYS",
         "DELEGATE_REPLY_MONTHS",
         "DELEGATE_REPLY_MAX_MONTHS",
+        "FORMAL_REHANDLE_MONTHS",
+        "FORMAL_RATING_DAYS",
         "EXTENSION_MAX_WORKDAYS",
         "RATING_DAYS",
         "REMINDER_WORKDAYS",

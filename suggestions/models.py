@@ -75,6 +75,10 @@ class Suggestion(models.Model):
         LETTER = "letter", _("来信")
         VISIT = "visit", _("来访")
         HOTLINE = "hotline", _("热线电话")
+        # A delegate's formal suggestion (代表建议): filed and rated in the `motions` app, whose FormalSuggestion
+        # record (one-to-one) holds its own fields; handled here like any other suggestion, with the deadline
+        # and rating rules of its channel (suggestions.conf FORMAL_*).
+        FORMAL = "formal", _("代表建议")
 
     # Open: still needs someone's work. Used by the work queue's default filter and its partial index.
     OPEN_STATUSES = OPEN_STATUSES

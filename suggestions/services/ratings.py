@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison.errors import Conflict, InvalidTransition, ValidationFailed
+from liaison.errors import Conflict, InvalidTransition, NotPermitted, ValidationFailed
 from liaison.notifications.recipients import handling_staff, supervising_staff
 from liaison.satisfaction import Satisfaction
 
@@ -49,13 +49,21 @@ def _request_rating(s: Suggestion, *, now: dt.datetime | None = None) -> int:
 
 
 @transaction.atomic
-def suggestion_rate(*, suggestion_id: int, rating: str, comment: str = "") -> Rating:
+def suggestion_rate(
+    *, suggestion_id: int, rating: str, comment: str = "", by_lead_delegate: bool = False
+) -> Rating:
     """The submitter's rating. Satisfied / basically satisfied close it; unsatisfied reopens it for another
-    round; an unsatisfied rating in a later round escalates to 督办 by the staff one tier up."""
+    round; an unsatisfied rating in a later round escalates to 督办 by the staff one tier up.
+
+    A formal suggestion (channel `formal`) is rated only by its lead delegate, through the motions app
+    (`by_lead_delegate`); it is re-handled once: an unsatisfied rating in a later round closes it."""
     if rating not in Satisfaction.values:
         raise ValidationFailed({"rating": [_("请选择满意、基本满意或不满意。")]})
     comment = _text(comment, field="comment", label=_("评价意见"), max_length=500, required=False)
     s = _lock(suggestion_id)
+    formal = s.channel == Suggestion.Channel.FORMAL
+    if formal and not by_lead_delegate:
+        raise NotPermitted(_("代表建议由领衔代表在代表工作台评价。"))
     if s.status != S.REPLIED:
         raise InvalidTransition(_("只有已答复、待评价的意见建议可以评价。"))
     now = timezone.now()
@@ -67,7 +75,7 @@ def suggestion_rate(*, suggestion_id: int, rating: str, comment: str = "") -> Ra
     _event(s, K.RATED, data={"rating": rating}, note=comment, at=now)
     s.rating, s.rating_due = rating, None
     # The round is over: assisting referrals still open have nothing left to add.
-    if rating != Satisfaction.UNSATISFIED:
+    if rating != Satisfaction.UNSATISFIED or (formal and s.round >= 2):
         s.status, s.closed_at = S.CLOSED, now
         _step(s, None, None)
         _save(s, "status", "rating", "rating_due", "closed_at")
@@ -89,6 +97,9 @@ def suggestion_rate(*, suggestion_id: int, rating: str, comment: str = "") -> Ra
             key=f"suggestion-supervised:{s.pk}:{s.round}",
             subject=_("督办：意见建议两次评价不满意（%(title)s）") % {"title": s.title[:40]},
         )
+    elif formal:
+        # The motions app refers it again at once, to the same units, due in a month.
+        _event(s, K.REOPENED, data={"round": s.round}, at=now)
     else:
         _event(s, K.REOPENED, data={"round": s.round}, at=now)
         _notify_staff(

@@ -17,6 +17,7 @@ from liaison.workdays import add_months, add_workdays
 from stations.models import HandlingUnit
 
 from ..conf import conf
+from ..hooks import before_reply
 from ..models import ExtensionRequest, Referral, Reply, Suggestion
 from ._common import (
     K,
@@ -35,9 +36,14 @@ from ._common import (
 )
 from .ratings import _request_rating
 
+# Channels whose reply is due in calendar months (3, at most 6) rather than working days: delegates'.
+MONTHLY_CHANNELS = (Suggestion.Channel.DELEGATE, Suggestion.Channel.FORMAL)
+
 
 def _reply_due(s: Suggestion, today: dt.date, due_workdays: int | None) -> dt.date:
-    if s.channel == Suggestion.Channel.DELEGATE:
+    if s.channel == Suggestion.Channel.FORMAL and s.round >= 2 and due_workdays is None:
+        return add_months(today, conf.FORMAL_REHANDLE_MONTHS)  # re-handled after an unsatisfied rating
+    if s.channel in MONTHLY_CHANNELS:
         latest = add_months(today, conf.DELEGATE_REPLY_MAX_MONTHS)
         if due_workdays is None:
             return add_months(today, conf.DELEGATE_REPLY_MONTHS)
@@ -307,6 +313,7 @@ def referral_reply(*, referral_id: int, result: str, content: str, actor=None) -
         raise InvalidTransition(_("该转办件已退回或撤销，不能答复。"))
     if ref.role == Referral.Role.LEAD and s.status != S.REFERRED:
         raise InvalidTransition(_("该意见建议当前不在办理中。"))
+    before_reply(s, ref)  # the rules of higher apps (motions: 先沟通后答复), on every path to a reply
     now = timezone.now()
     today = timezone.localdate(now)
     reply = Reply.objects.create(
@@ -330,7 +337,8 @@ def referral_reply(*, referral_id: int, result: str, content: str, actor=None) -
     if ref.role == Referral.Role.LEAD:
         s.status, s.replied_at, s.reply_result = S.REPLIED, now, result
         s.replied_on_time = ref.replied_on_time
-        s.rating_due = today + dt.timedelta(days=conf.RATING_DAYS)
+        rating_days = conf.FORMAL_RATING_DAYS if s.channel == Suggestion.Channel.FORMAL else conf.RATING_DAYS
+        s.rating_due = today + dt.timedelta(days=rating_days)
         _step(s, today, s.rating_due)  # now the constituent's: the rating window
         _save(s, "status", "replied_at", "reply_result", "replied_on_time", "rating_due")
         _event(s, K.RATING_REQUESTED, data={"due": s.rating_due.isoformat()}, at=now)
@@ -339,7 +347,7 @@ def referral_reply(*, referral_id: int, result: str, content: str, actor=None) -
 
 
 def extension_limit(s: Suggestion, ref: Referral) -> dt.date:
-    if s.channel == Suggestion.Channel.DELEGATE:
+    if s.channel in MONTHLY_CHANNELS:
         return add_months(timezone.localdate(ref.created_at), conf.DELEGATE_REPLY_MAX_MONTHS)
     return add_workdays(ref.original_due, conf.EXTENSION_MAX_WORKDAYS)
 

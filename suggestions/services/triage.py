@@ -68,7 +68,11 @@ def suggestion_reject(*, suggestion_id: int, reason: str, actor=None) -> Suggest
         s,
         kind="suggestion_rejected",
         key=f"suggestion-rejected:{s.pk}",
-        subject=_("您的意见建议（查询码 %(code)s）不予受理") % {"code": s.tracking_code},
+        subject=(
+            _("您的代表建议已作为参阅件处理：%(title)s") % {"title": s.title[:40]}
+            if s.channel == Suggestion.Channel.FORMAL
+            else _("您的意见建议（查询码 %(code)s）不予受理") % {"code": s.tracking_code}
+        ),
     )
     return s
 

@@ -185,6 +185,20 @@ def _supervision(tree, unit, delegate, staff, admin_user, unit_user) -> dict:
     }
 
 
+def _motions(tree, delegate, staff) -> dict:
+    from motions.models import Session
+    from motions.services.filing import motion_save
+    from motions.services.handling import motion_register
+
+    today = timezone.localdate()
+    session = Session.objects.create(
+        area=tree.county, term=19, number=1, name="第十九届一次会议", starts_on=today, ends_on=today
+    )
+    m = motion_save(lead=delegate, title="关于路灯的建议", content="内容")
+    motion_register(motion_id=m.pk, actor=staff)
+    return {"motions.session": [session], "motions.formalsuggestion": [m]}
+
+
 def build(tree, station: Station, delegate, unit, staff, unit_user, admin_user) -> dict:
     """{"app_label.model": [objects of 商州区]} for every area-scoped back-office model."""
     today = timezone.localdate()
@@ -218,6 +232,7 @@ def build(tree, station: Station, delegate, unit, staff, unit_user, admin_user) 
     world |= _suggestions(station, unit, staff, unit_user)
     world |= _voting(tree, unit, admin_user, unit_user)
     world |= _supervision(tree, unit, delegate, staff, admin_user, unit_user)
+    world |= _motions(tree, delegate, staff)
     for label, objects in world.items():
         if not label.startswith("_"):
             for obj in objects:
