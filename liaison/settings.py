@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "suggestions",
     "voting",
     "supervision",
+    "legislation",
 ]
 
 MIDDLEWARE = [
@@ -298,6 +299,7 @@ RATE_LIMITS = {
     "sms_code_phone": env_rate("RATE_LIMIT_SMS_CODE_PHONE", "3/h"),
     "sms_code_client": env_rate("RATE_LIMIT_SMS_CODE_CLIENT", "10/h"),
     "support": env_rate("RATE_LIMIT_SUPPORT", "30/h"),
+    "legislative_opinion": env_rate("RATE_LIMIT_LEGISLATIVE_OPINION", "20/h"),
 }
 RECEPTION_DAYS_AHEAD = env_int("RECEPTION_DAYS_AHEAD", 62)
 
