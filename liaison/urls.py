@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("suggestions.api.urls")),
     path("", include("voting.api.urls")),
     path("", include("supervision.api.urls")),
+    path("", include("legislation.api.urls")),
 ]
 
 urlpatterns = [
@@ -32,6 +33,7 @@ urlpatterns = [
     path("", include("suggestions.urls")),
     path("", include("voting.urls")),
     path("", include("supervision.urls")),
+    path("", include("legislation.urls")),
     path("", include("stations.urls")),
 ]
 if "://" not in settings.MEDIA_URL:

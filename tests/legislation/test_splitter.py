@@ -7,8 +7,21 @@ from .texts import REAL_SHAPED, numbered_draft
 
 @pytest.mark.parametrize(
     "text,value",
-    [("一", 1), ("十", 10), ("十一", 11), ("二十", 20), ("九十九", 99), ("一百", 100), ("一百零一", 101),
-     ("一百一十", 110), ("一百一十九", 119), ("二百", 200), ("二百零八", 208), ("一千零一", 1001), ("12", 12)],
+    [
+        ("一", 1),
+        ("十", 10),
+        ("十一", 11),
+        ("二十", 20),
+        ("九十九", 99),
+        ("一百", 100),
+        ("一百零一", 101),
+        ("一百一十", 110),
+        ("一百一十九", 119),
+        ("二百", 200),
+        ("二百零八", 208),
+        ("一千零一", 1001),
+        ("12", 12),
+    ],
 )
 def test_numerals_both_ways(text, value):
     assert chinese_to_int(text) == value
@@ -25,7 +38,15 @@ def test_real_shaped_text():
     r = split_draft(REAL_SHAPED)
     labels = [a.label for a in r.articles]
     assert labels == [
-        "第一条", "第二条", "第三条", "第三条之一", "第三条之二", "第四条", "第五条", "第六条", "第七条",
+        "第一条",
+        "第二条",
+        "第三条",
+        "第三条之一",
+        "第三条之二",
+        "第四条",
+        "第五条",
+        "第六条",
+        "第七条",
     ]
     # the table of contents is skipped; chapter titles lose their padding
     assert r.chapters == ["第一章 总 则", "第二章 业主、业主大会和业主委员会", "第三章 附 则"]
