@@ -20,7 +20,7 @@ from liaison.privacy import mask_name, mask_phone
 from . import selectors, stats
 from .exports import xlsx_response
 from .forms import ArticleForm, DraftForm, ForumForm, OutcomeForm, RecordForm, ResplitForm
-from .models import Article, Draft, DraftAssignment, Expert
+from .models import Article, Draft, DraftAssignment, Expert, Opinion
 from .services import compilation, drafts
 from .services._common import station_of_informant
 from .services.opinions import ForumOpinion, forum_create, opinion_record
@@ -236,7 +236,8 @@ def report(request, pk):
     rows = selectors.report(draft)
     if request.GET.get("file") == "xlsx":
         return xlsx_response(draft, rows)
-    ctx = {"draft": draft, "rows": rows, "totals": selectors.source_totals(rows)}
+    totals = [(Opinion.Source(s).label, n) for s, n in selectors.source_totals(rows).items() if n]
+    ctx = {"draft": draft, "rows": rows, "totals": totals}
     return render(request, "legislation/report.html", ctx)
 
 
@@ -259,9 +260,7 @@ def parse_forum_lines(text: str, articles: list[Article]) -> list[ForumOpinion]:
             head = ARTICLE_RE.match(m.group(1))
             key = (chinese_to_int(head.group(1)), chinese_to_int(head.group(2)) if head.group(2) else 0)
             if key not in by_key:
-                raise ValidationFailed(
-                    _("草案中没有%(label)s。") % {"label": m.group(1)}, errors={"opinions": [line[:40]]}
-                )
+                raise ValidationFailed({"opinions": [_("草案中没有%(label)s。") % {"label": m.group(1)}]})
             article_id = by_key[key]
             line = line[m.end() :].strip()
         out.append(ForumOpinion(line, article_id))

@@ -78,7 +78,7 @@ class DraftListCreateView(generics.ListAPIView):
     def get_queryset(self):
         wanted = self.request.query_params.get("status") or None
         if wanted is not None and wanted not in selectors.PUBLIC_STATUSES:
-            raise ValidationFailed(_("状态不正确。"), errors={"status": [_("状态不正确。")]})
+            raise ValidationFailed({"status": [_("状态不正确。")]})
         return selectors.public_drafts(wanted)
 
     def post(self, request):
@@ -318,7 +318,7 @@ class DraftOpinionCreateView(APIView):
             )
         else:
             if data["source"] != Opinion.Source.PUBLIC:
-                raise ValidationFailed(_("来源不正确。"), errors={"source": [_("来源不正确。")]})
+                raise ValidationFailed({"source": [_("来源不正确。")]})
             opinion = opinion_submit(
                 draft_id=pk,
                 content=data["content"],
@@ -411,6 +411,6 @@ class StatsView(APIView):
     def get(self, request):
         raw = request.query_params.get("year") or str(timezone.localdate().year)
         if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
-            raise ValidationFailed(_("年度不正确。"), errors={"year": [_("年度不正确。")]})
+            raise ValidationFailed({"year": [_("年度不正确。")]})
         rows = stats.point_stats(stats.legislative_points(request.user), int(raw))
         return Response({"year": int(raw), "points": [vars(r) for r in rows]})

@@ -41,16 +41,14 @@ def require_station(user, station) -> None:
             raise NotPermitted(_("立法信息员只能为本联系点录入。"))
         return
     if not user_sees_area(user, station.area):
-        raise ValidationFailed(
-            _("该联系点不在您的管辖范围内。"), errors={"station": [_("该联系点不在您的管辖范围内。")]}
-        )
+        raise ValidationFailed({"station": [_("该联系点不在您的管辖范围内。")]})
 
 
 def clean_content(text: str, field: str = "content") -> str:
     text = (text or "").strip()
     if not text:
-        raise ValidationFailed(_("请填写意见内容。"), errors={field: [_("请填写意见内容。")]})
+        raise ValidationFailed({field: [_("请填写意见内容。")]})
     if len(text) > MAX_OPINION_CHARS:
         message = _("意见内容不能超过%(n)d字。") % {"n": MAX_OPINION_CHARS}
-        raise ValidationFailed(message, errors={field: [message]})
+        raise ValidationFailed({field: [message]})
     return text

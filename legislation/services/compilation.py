@@ -50,15 +50,15 @@ def opinion_merge(*, user, opinion_id: int, into_id: int) -> Opinion:
     """Merge a duplicate into another opinion of the same draft: it is counted as received, and its submitter
     sees the outcome of the opinion it was merged into. Opinions merged into it follow it."""
     if int(opinion_id) == int(into_id):
-        raise ValidationFailed(_("不能合并到自身。"), errors={"into": [_("不能合并到自身。")]})
+        raise ValidationFailed({"into": [_("不能合并到自身。")]})
     opinion = _compiling_opinion(user, opinion_id)
     target = locked_opinion(into_id)
     if target.draft_id != opinion.draft_id:
         message = _("只能合并同一草案的意见。")
-        raise ValidationFailed(message, errors={"into": [message]})
+        raise ValidationFailed({"into": [message]})
     if target.status == Opinion.Status.MERGED:
         message = _("目标意见已被合并。")
-        raise ValidationFailed(message, errors={"into": [message]})
+        raise ValidationFailed({"into": [message]})
     if opinion.status == Opinion.Status.MERGED:
         raise InvalidTransition(_("该意见已合并。"))
     opinion.status = Opinion.Status.MERGED
@@ -77,10 +77,10 @@ def opinion_outcome(*, user, opinion_id: int, outcome: str, note: str = "") -> O
         raise InvalidTransition(_("草案汇总上报后、公布采纳情况前才能登记采纳情况。"))
     if opinion.status != Opinion.Status.FORWARDED:
         message = _("只有采用上报的意见才能登记采纳情况。")
-        raise ValidationFailed(message, errors={"outcome": [message]})
+        raise ValidationFailed({"outcome": [message]})
     if outcome not in Opinion.Outcome.values:
         message = _("采纳情况须为采纳、部分采纳或未采纳。")
-        raise ValidationFailed(message, errors={"outcome": [message]})
+        raise ValidationFailed({"outcome": [message]})
     opinion.outcome = outcome
     opinion.outcome_note = (note or "").strip()[:2000]
     opinion.outcome_at = timezone.now()

@@ -22,15 +22,15 @@ def _split_into(draft: Draft, text: str) -> list[Article]:
     result = split_draft(text)
     if not result.articles:
         message = _("未能识别出条文：每条应以“第X条”开头。")
-        raise ValidationFailed(message, errors={"text": [message]})
+        raise ValidationFailed({"text": [message]})
     if len(result.articles) > MAX_ARTICLES:
         message = _("条文过多（最多%(n)d条）。") % {"n": MAX_ARTICLES}
-        raise ValidationFailed(message, errors={"text": [message]})
+        raise ValidationFailed({"text": [message]})
     seen = set()
     for a in result.articles:
         if a.key in seen:
             message = _("%(label)s重复出现，请修改原文后再提交。") % {"label": a.label}
-            raise ValidationFailed(message, errors={"text": [message]})
+            raise ValidationFailed({"text": [message]})
         seen.add(a.key)
     draft.preamble = result.preamble[:5000]
     return [
@@ -50,7 +50,7 @@ def _split_into(draft: Draft, text: str) -> list[Article]:
 def _check_window(opens_on: dt.date, closes_on: dt.date) -> None:
     if closes_on < opens_on:
         message = _("截止日期不能早于开始日期。")
-        raise ValidationFailed(message, errors={"closes_on": [message]})
+        raise ValidationFailed({"closes_on": [message]})
 
 
 def _stations_for(user, station_ids, area_ids) -> list[Station]:
@@ -61,13 +61,13 @@ def _stations_for(user, station_ids, area_ids) -> list[Station]:
             s = found.get(pk)
             if s is None or not user_sees_area(user, s.area):
                 message = _("联系点 %(id)s 不存在或不在您的管辖范围内。") % {"id": pk}
-                raise ValidationFailed(message, errors={"stations": [message]})
+                raise ValidationFailed({"stations": [message]})
             stations[s.pk] = s
     for pk in area_ids or []:
         area = Area.objects.filter(pk=pk).first()
         if area is None or not user_sees_area(user, area):
             message = _("区划 %(id)s 不存在或不在您的管辖范围内。") % {"id": pk}
-            raise ValidationFailed(message, errors={"areas": [message]})
+            raise ValidationFailed({"areas": [message]})
         for s in Station.objects.filter(area__path__startswith=area.path, is_active=True):
             stations.setdefault(s.pk, s)
     return list(stations.values())
@@ -102,7 +102,7 @@ def draft_create(
     area = area or user.area
     if area is None or not user_sees_area(user, area):
         message = _("该区划不在您的管辖范围内。")
-        raise ValidationFailed(message, errors={"area": [message]})
+        raise ValidationFailed({"area": [message]})
     _check_window(opens_on, closes_on)
     if previous is not None:
         require_staff_of(user, previous)
@@ -155,7 +155,7 @@ def article_update(*, user, article_id: int, chapter: str, text: str) -> Article
         raise InvalidTransition(_("草案已公开，不能再修改条文。"))
     text = (text or "").strip()
     if not text:
-        raise ValidationFailed(_("条文不能为空。"), errors={"text": [_("条文不能为空。")]})
+        raise ValidationFailed({"text": [_("条文不能为空。")]})
     article.chapter = (chapter or "").strip()[:200]
     article.text = text[:20000]
     article.save(update_fields=["chapter", "text"])

@@ -35,7 +35,7 @@ def _article(draft: Draft, article_id: int | None) -> Article | None:
     article = Article.objects.filter(pk=article_id, draft_id=draft.pk).only("id", "draft_id").first()
     if article is None:
         message = _("该条文不属于此草案。")
-        raise ValidationFailed(message, errors={"article": [message]})
+        raise ValidationFailed({"article": [message]})
     return article
 
 
@@ -45,7 +45,7 @@ def _station(station_id) -> Station | None:
     station = Station.objects.select_related("area").filter(pk=station_id, is_active=True).first()
     if station is None:
         message = _("联系点不存在。")
-        raise ValidationFailed(message, errors={"station": [message]})
+        raise ValidationFailed({"station": [message]})
     return station
 
 
@@ -105,25 +105,23 @@ def opinion_record(
     else:
         station = _station(station_id)
     if station is None:
-        raise ValidationFailed(_("请选择联系点。"), errors={"station": [_("请选择联系点。")]})
+        raise ValidationFailed({"station": [_("请选择联系点。")]})
     require_station(user, station)
     draft = _open_draft(draft_id)
     content = clean_content(content)
     article = _article(draft, article_id)
     if source not in (Opinion.Source.EXPERT, Opinion.Source.DELEGATE, Opinion.Source.INFORMANT):
         message = _("来源须为专家、代表或立法信息员；座谈会意见请随座谈会录入。")
-        raise ValidationFailed(message, errors={"source": [message]})
+        raise ValidationFailed({"source": [message]})
     expert = delegate = None
     if source == Opinion.Source.EXPERT:
         expert = Expert.objects.filter(pk=expert_id or 0, station=station, is_active=True).first()
         if expert is None:
-            raise ValidationFailed(
-                _("请选择本联系点的专家。"), errors={"expert": [_("请选择本联系点的专家。")]}
-            )
+            raise ValidationFailed({"expert": [_("请选择本联系点的专家。")]})
     if source == Opinion.Source.DELEGATE:
         delegate = Delegate.objects.filter(pk=delegate_id or 0, is_active=True).first()
         if delegate is None:
-            raise ValidationFailed(_("请选择代表。"), errors={"delegate": [_("请选择代表。")]})
+            raise ValidationFailed({"delegate": [_("请选择代表。")]})
     opinion = _save(
         Opinion(
             draft=draft,
@@ -168,20 +166,20 @@ def forum_create(
     """A 座谈会 at a contact point with the opinions raised there, all at once."""
     station = _station(station_id)
     if station is None:
-        raise ValidationFailed(_("请选择联系点。"), errors={"station": [_("请选择联系点。")]})
+        raise ValidationFailed({"station": [_("请选择联系点。")]})
     require_station(user, station)
     draft = _open_draft(draft_id)
     if attendance is None or attendance < 1 or attendance > 100000:
-        raise ValidationFailed(_("请填写参加人数。"), errors={"attendance": [_("请填写参加人数。")]})
+        raise ValidationFailed({"attendance": [_("请填写参加人数。")]})
     if len(opinions) > MAX_FORUM_OPINIONS:
         message = _("一次最多录入%(n)d条意见。") % {"n": MAX_FORUM_OPINIONS}
-        raise ValidationFailed(message, errors={"opinions": [message]})
+        raise ValidationFailed({"opinions": [message]})
     cleaned = []
     for i, o in enumerate(opinions):
         try:
             cleaned.append((_article(draft, o.article_id), clean_content(o.content)))
         except ValidationFailed as exc:
-            raise ValidationFailed(exc.message, errors={"opinions": [f"{i + 1}: {exc.message}"]}) from None
+            raise ValidationFailed({"opinions": [f"{i + 1}: {exc.message}"]}) from None
     forum = Forum.objects.create(
         draft=draft,
         station=station,
