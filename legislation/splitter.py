@@ -136,7 +136,7 @@ def _in_contents(lines: list[str], start: int) -> bool:
 _REFERENCE_TAIL = re.compile(r"^(规定|所|的|中|、|，|,|和|与|至|及|或|第|项|款|之|以|关于)")
 
 
-def _article_heading(line: str) -> tuple[str, str | None, str] | None:
+def _article_heading(line: str) -> tuple[str, str | None, str, bool] | None:
     """(number, sub, rest) when the line begins an article; a reference that merely starts a line
     ("第五条规定的……", no space after the label) is not a heading."""
     m = ARTICLE_RE.match(line)
@@ -145,7 +145,7 @@ def _article_heading(line: str) -> tuple[str, str | None, str] | None:
     number, sub, space, rest = m.groups()
     if not space and rest and _REFERENCE_TAIL.match(rest):
         return None
-    return number, sub, rest
+    return number, sub, rest, bool(space)
 
 
 def split_draft(text: str) -> SplitResult:
@@ -191,17 +191,20 @@ def split_draft(text: str) -> SplitResult:
             number = chinese_to_int(heading[0])
             sub = chinese_to_int(heading[1]) if heading[1] else 0
             key = (number, sub)
-            # A reference at the start of a line of an article's body ("第五条 规定的……" after 第九条) is not a
-            # new article: article numbers only go forward.
-            if current is not None and key <= last_key:
+            # A reference at the start of a line of an article's body ("第五条规定的……" after 第九条) is not a
+            # new article: article numbers only go forward. Set off by a space like a heading, it is one (a
+            # repeated or misnumbered article, warned about).
+            if current is not None and key <= last_key and not heading[3]:
                 body.append(line)
                 continue
             finish()
-            if last_key != (0, 0) and not _follows(last_key, key):
+            if key <= last_key:
+                result.warnings.append(f"{article_label(*key)}：编号重复或倒退")
+            elif last_key != (0, 0) and not _follows(last_key, key):
                 result.warnings.append(
                     f"{article_label(*key)}：编号不连续（前一条为{article_label(*last_key)}）"
                 )
-            last_key = key
+            last_key = max(last_key, key)
             current = SplitArticle(
                 number=number,
                 sub=sub,

@@ -104,3 +104,9 @@ def test_empty_and_no_articles():
 def test_label():
     assert article_label(10, 1) == "第十条之一"
     assert article_label(200) == "第二百条"
+
+
+def test_a_repeated_heading_is_an_article_with_a_warning():
+    r = split_draft("第一条 甲。\n第二条 乙。\n第二条 丙。\n第三条 丁。")
+    assert [a.label for a in r.articles] == ["第一条", "第二条", "第二条", "第三条"]
+    assert any("重复" in w for w in r.warnings)
