@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "supervision",
     "duties",
     "motions",
+    "legislation",
 ]
 
 MIDDLEWARE = [
@@ -331,6 +332,7 @@ RATE_LIMITS = {
     "sms_code_client": env_rate("RATE_LIMIT_SMS_CODE_CLIENT", "10/h"),
     "support": env_rate("RATE_LIMIT_SUPPORT", "30/h"),
     "report_back_rating": env_rate("RATE_LIMIT_REPORT_BACK_RATING", "30/h"),
+    "legislative_opinion": env_rate("RATE_LIMIT_LEGISLATIVE_OPINION", "20/h"),
 }
 RECEPTION_DAYS_AHEAD = env_int("RECEPTION_DAYS_AHEAD", 62, minimum=1)
 # The demo accounts' password (manage.py seed_demo); the demo's own default when unset.

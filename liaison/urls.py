@@ -22,6 +22,7 @@ api_v1 = [
     path("", include("supervision.api.urls")),
     path("", include("duties.api.urls")),
     path("", include("motions.api.urls")),
+    path("", include("legislation.api.urls")),
 ]
 
 urlpatterns = [
@@ -38,6 +39,7 @@ urlpatterns = [
     path("", include("supervision.urls")),
     path("", include("duties.urls")),
     path("", include("motions.urls")),
+    path("", include("legislation.urls")),
     path("", include("stations.urls")),
 ]
 if "://" not in settings.MEDIA_URL:

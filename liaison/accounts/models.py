@@ -12,6 +12,7 @@ class User(AbstractUser):
         STAFF = "staff", _("工作人员")
         UNIT = "unit", _("承办单位")
         DELEGATE = "delegate", _("人大代表")
+        INFORMANT = "informant", _("立法信息员")
 
     role = models.CharField(_("角色"), max_length=10, choices=Role.choices, blank=True)
     area = models.ForeignKey(
@@ -96,6 +97,11 @@ class User(AbstractUser):
     @property
     def wants_digest(self) -> bool:
         return self.digest == self.Digest.DAILY and self.may_choose_digest
+
+    @property
+    def is_informant(self) -> bool:
+        """A 立法信息员: attached to one contact point (legislation.Informant)."""
+        return self.is_active and self.role == self.Role.INFORMANT
 
     @property
     def area_path(self) -> str | None:

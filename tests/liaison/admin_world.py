@@ -199,6 +199,44 @@ def _motions(tree, delegate, staff) -> dict:
     return {"motions.session": [session], "motions.formalsuggestion": [m]}
 
 
+def _legislation(tree, station, delegate, staff) -> dict:
+    from legislation.models import Expert, Informant
+    from legislation.services.drafts import draft_create, draft_open
+    from legislation.services.opinions import ForumOpinion, forum_create, opinion_submit
+
+    today = timezone.localdate()
+    draft = draft_create(
+        user=staff,
+        title="商州区物业管理条例（草案）",
+        issuer="区人大常委会法工委",
+        stage="一审稿",
+        opens_on=today,
+        closes_on=today + dt.timedelta(days=30),
+        text="第一章 总则\n第一条 为了规范物业管理。\n第二条 本条例适用于本区。",
+        station_ids=[station.pk],
+    )
+    draft_open(user=staff, draft_id=draft.pk)
+    forum = forum_create(
+        user=staff,
+        draft_id=draft.pk,
+        station_id=station.pk,
+        held_on=today,
+        attendance=12,
+        opinions=[ForumOpinion("建议明确物业费公示。")],
+    )
+    opinion = opinion_submit(draft_id=draft.pk, content="第一条应写明目的。", phone=PHONE, name="张三")
+    expert = Expert.objects.create(station=station, name="王教授", field="民法")
+    informant_user = UserFactory(username="informant_sz", role=User.Role.INFORMANT, area=tree.township)
+    informant = Informant.objects.create(user=informant_user, station=station)
+    return {
+        "legislation.draft": [draft],
+        "legislation.forum": [forum],
+        "legislation.opinion": [opinion],
+        "legislation.expert": [expert],
+        "legislation.informant": [informant],
+    }
+
+
 def build(tree, station: Station, delegate, unit, staff, unit_user, admin_user) -> dict:
     """{"app_label.model": [objects of 商州区]} for every area-scoped back-office model."""
     today = timezone.localdate()
@@ -233,6 +271,7 @@ def build(tree, station: Station, delegate, unit, staff, unit_user, admin_user) 
     world |= _voting(tree, unit, admin_user, unit_user)
     world |= _supervision(tree, unit, delegate, staff, admin_user, unit_user)
     world |= _motions(tree, delegate, staff)
+    world |= _legislation(tree, station, delegate, staff)
     for label, objects in world.items():
         if not label.startswith("_"):
             for obj in objects:
