@@ -85,6 +85,7 @@ class Suggestion(models.Model):
         LETTER = "letter", _("来信")
         VISIT = "visit", _("来访")
         HOTLINE = "hotline", _("热线电话")
+        OPEN311 = "open311", _("Open311 接口")
 
     # Open: still needs someone's work. Used by the work queue's default filter and its partial index.
     OPEN_STATUSES = OPEN_STATUSES
