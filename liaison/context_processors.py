@@ -8,7 +8,9 @@ from django.urls import reverse
 @functools.cache
 def _public_nav_hooks() -> tuple:
     return tuple(
-        config.public_nav for config in apps.get_app_configs() if callable(getattr(config, "public_nav", None))
+        config.public_nav
+        for config in apps.get_app_configs()
+        if callable(getattr(config, "public_nav", None))
     )
 
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "suggestions",
     "voting",
     "supervision",
+    "open311",
 ]
 
 MIDDLEWARE = [

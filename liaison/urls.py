@@ -28,6 +28,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("lang/<str:code>/", views.switch_language, name="switch-language"),
     path("admin/", admin.site.urls),
+    path("open311/v2/", include("open311.urls")),
     path("accounts/", include("liaison.accounts.urls")),
     path("", include("suggestions.urls")),
     path("", include("voting.urls")),
