@@ -116,3 +116,12 @@ def test_bad_coordinates_are_400(api, tree, params):
 def test_no_station_with_coordinates_is_an_empty_list(api, tree, station):
     r = api.get(URL, {"lat": 10, "lng": 10})
     assert r.status_code == 200 and r.json() == {"count": 0, "results": []}
+
+
+@pytest.mark.django_db
+def test_home_offers_nearby_search_without_inline_script(client, tree, station):
+    html = client.get("/").content.decode()
+    assert 'id="nearby"' in html and "hidden" in html.split('id="nearby"')[1].split(">")[0]
+    assert 'data-api="/api/v1/stations/nearest/"' in html
+    assert "js/nearby.js" in html and "<script>" not in html
+    assert station.name in html  # the normal list is there without JavaScript
