@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "voting",
     "supervision",
     "open311",
+    "figures",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("suggestions.api.urls")),
     path("", include("voting.api.urls")),
     path("", include("supervision.api.urls")),
+    path("", include("figures.api_urls")),
 ]
 
 urlpatterns = [
@@ -33,6 +34,7 @@ urlpatterns = [
     path("", include("suggestions.urls")),
     path("", include("voting.urls")),
     path("", include("supervision.urls")),
+    path("", include("figures.urls")),
     path("", include("stations.urls")),
 ]
 if "://" not in settings.MEDIA_URL:
