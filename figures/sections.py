@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from liaison.charts import Chart
+
 
 @dataclass
 class Figure:
@@ -17,19 +19,6 @@ class Figure:
         if self.rate:
             return f"{self.value * 100:.1f}%"
         return f"{self.value:,}" if isinstance(self.value, int) else str(self.value)
-
-
-@dataclass
-class Chart:
-    key: str
-    title: str
-    kind: str  # "columns" (a trend by month), "bars" (a breakdown) or "rates" (shares out of 100%)
-    rows: list[tuple[str, int | float | None]]
-
-    @property
-    def table(self) -> list[tuple[str, str]]:
-        """The rows as the table beside the chart shows them."""
-        return [(label, Figure("", "", v, rate=self.kind == "rates").display) for label, v in self.rows]
 
 
 @dataclass

@@ -5,10 +5,11 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from liaison import charts
 from liaison.errors import DomainError
 from liaison.pages import error_page
 
-from . import charts, selectors
+from . import selectors
 
 
 def page(request):

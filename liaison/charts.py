@@ -1,14 +1,29 @@
 """Charts as server-rendered SVG: readable without JavaScript, no library, no inline style (the page's CSP).
 
-Each chart is an <svg role="img"> with a <title> and a <desc>; the page puts the same numbers in a table beside
-it. Colours come from classes styled in static/css/portal.css.
+Each chart is an <svg role="img"> with a <title> and a <desc>; a page puts the same numbers in a table beside
+it. Colours come from classes styled in static/css/portal.css (.chart-*). Used by the public figures page and
+the staff statistics: a view calls `render(chart, "unique-id")` and puts the result in its context.
 """
+
+from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .sections import Chart
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    kind: str  # "columns" (a trend by month), "bars" (a breakdown) or "rates" (shares out of 100%)
+    rows: list[tuple[str, int | float | None]]
+
+    @property
+    def table(self) -> list[tuple[str, str]]:
+        """The rows as the table beside the chart shows them."""
+        return [(label, _pct(v) if self.kind == "rates" else _num(v)) for label, v in self.rows]
+
 
 WIDTH = 640
 
