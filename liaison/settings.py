@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "duties",
     "motions",
     "legislation",
+    "open311",
+    "figures",
 ]
 
 MIDDLEWARE = [

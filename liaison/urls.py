@@ -23,6 +23,7 @@ api_v1 = [
     path("", include("duties.api.urls")),
     path("", include("motions.api.urls")),
     path("", include("legislation.api.urls")),
+    path("", include("figures.api_urls")),
 ]
 
 urlpatterns = [
@@ -32,6 +33,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("lang/<str:code>/", views.switch_language, name="switch-language"),
     path("admin/", admin.site.urls),
+    path("open311/v2/", include("open311.urls")),
     path("accounts/", include("liaison.accounts.urls")),
     path("", include("liaison.notifications.urls")),
     path("", include("suggestions.urls")),
@@ -40,6 +42,7 @@ urlpatterns = [
     path("", include("duties.urls")),
     path("", include("motions.urls")),
     path("", include("legislation.urls")),
+    path("", include("figures.urls")),
     path("", include("stations.urls")),
 ]
 if "://" not in settings.MEDIA_URL:

@@ -115,6 +115,10 @@ class Station(models.Model):
             models.Index(fields=["kind"]),
             models.Index(fields=["name"]),
             models.Index(fields=["area", "name"]),
+            # The nearest-station search (stations.nearest): a bounding box on the coordinates.
+            models.Index(
+                fields=["latitude", "longitude"], condition=Q(latitude__isnull=False), name="station_latlng"
+            ),
         ]
 
     def __str__(self) -> str:

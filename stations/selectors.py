@@ -116,3 +116,21 @@ def appointments_for(user) -> QuerySet[Appointment]:
         path = user.area_path
         conditions |= Q(delegate__area__path__startswith=path) | Q(station__area__path__startswith=path)
     return qs.filter(conditions)
+
+
+def nearest_stations(lat: float, lng: float, *, limit: int = 10) -> list[Station]:
+    """The nearest active stations with coordinates, nearest first, each with `distance_m` (metres).
+
+    A few bounded queries (stations.nearest) and one for the stations and their areas, whatever the table's size.
+    """
+    from .nearest import nearest
+
+    found = nearest(lat, lng, limit=limit)
+    by_id = Station.objects.select_related("area").in_bulk([n.station_id for n in found])
+    out = []
+    for n in found:
+        station = by_id.get(n.station_id)
+        if station is not None:
+            station.distance_m = n.distance_m
+            out.append(station)
+    return out

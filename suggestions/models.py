@@ -79,6 +79,7 @@ class Suggestion(models.Model):
         # record (one-to-one) holds its own fields; handled here like any other suggestion, with the deadline
         # and rating rules of its channel (suggestions.conf FORMAL_*).
         FORMAL = "formal", _("代表建议")
+        OPEN311 = "open311", _("Open311 接口")
 
     # Open: still needs someone's work. Used by the work queue's default filter and its partial index.
     OPEN_STATUSES = OPEN_STATUSES

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from liaison import charts
 from liaison.api import KnownCountPaginator
 from liaison.codes import normalise_code
 from liaison.errors import DomainError, first_message, show_domain_error
@@ -447,21 +448,25 @@ def staff_stats(request):
     if area is None:
         return _error(request, 400, _("请求有误"), _("请指定区划代码。"))
     data = stats.dashboard(area, period)
-
-    def bars(rows, key="received"):
-        top = max([r[key] for r in rows] or [0]) or 1
-        for r in rows:
-            r["pct"] = round(100 * r[key] / top, 1)
-        return rows
-
-    for k in ("by_month", "by_category", "by_channel", "by_station"):
-        bars(data[k])
-    bars(data["by_unit"], "referrals")
+    # The same server-rendered SVG charts as the public figures page, the numbers in the tables below them.
+    chart_specs = [
+        ("by_month", _("按月份收到"), "columns", "received"),
+        ("by_category", _("按类别收到"), "bars", "received"),
+        ("by_channel", _("按渠道收到"), "bars", "received"),
+        ("by_station", _("按联络站收到"), "bars", "received"),
+        ("by_unit", _("按承办单位转办"), "bars", "referrals"),
+    ]
+    svgs = {
+        key: charts.render(
+            charts.Chart(key, title, kind, [(str(r["label"]), r[count]) for r in data[key]]), f"stats-{key}"
+        )
+        for key, title, kind, count in chart_specs
+    }
     query = request.GET.urlencode()
     return render(
         request,
         "suggestions/staff_stats.html",
-        {"form": form, "d": data, "query": query},
+        {"form": form, "d": data, "query": query, "charts": svgs},
         status=400 if form.errors else 200,
     )
 

@@ -196,3 +196,48 @@ class AppointmentAcceptSerializer(serializers.Serializer):
 
 class AppointmentDeclineSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
+
+
+class NearestQuerySerializer(serializers.Serializer):
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lng = serializers.FloatField(min_value=-180, max_value=180)
+
+
+class NearbyStationSerializer(serializers.ModelSerializer):
+    """A station near a point: no reception timetable (no prefetches), its coordinates and distance."""
+
+    kind_display = ChoiceLabelField(Station.Kind.choices, source="kind")
+    area = serializers.CharField(source="area.code", read_only=True)
+    area_name = serializers.CharField(source="area.name", read_only=True)
+    latitude = serializers.FloatField(read_only=True)
+    longitude = serializers.FloatField(read_only=True)
+    distance_m = serializers.IntegerField(read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Station
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "kind_display",
+            "area",
+            "area_name",
+            "address",
+            "phone",
+            "opening_hours",
+            "latitude",
+            "longitude",
+            "distance_m",
+            "url",
+        ]
+
+    def get_url(self, obj) -> str:
+        from django.urls import reverse
+
+        return reverse("station-detail", args=[obj.pk])
+
+
+class NearbyListSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = NearbyStationSerializer(many=True)

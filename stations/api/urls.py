@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("areas/", views.AreaListView.as_view(), name="api-areas"),
     path("stations/", views.StationListView.as_view(), name="api-stations"),
+    path("stations/nearest/", views.NearestStationsView.as_view(), name="api-stations-nearest"),
     path("stations/<int:pk>/", views.StationDetailView.as_view(), name="api-station"),
     path("delegates/", views.DelegateListView.as_view(), name="api-delegates"),
     path("delegates/<int:pk>/", views.DelegateDetailView.as_view(), name="api-delegate"),

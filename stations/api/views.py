@@ -73,6 +73,24 @@ class StationDetailView(PublicCacheMixin, generics.RetrieveAPIView):
         return selectors.station_list()
 
 
+class NearestStationsView(APIView):
+    """The 10 nearest active stations to `?lat=&lng=` (WGS-84 degrees), with `distance_m`; stations without
+    coordinates are not listed. A latitude or longitude out of range is a 400."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[serializers.NearestQuerySerializer], responses=serializers.NearbyListSerializer, auth=[]
+    )
+    def get(self, request):
+        query = serializers.NearestQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        found = selectors.nearest_stations(query.validated_data["lat"], query.validated_data["lng"])
+        return Response(
+            {"count": len(found), "results": serializers.NearbyStationSerializer(found, many=True).data}
+        )
+
+
 class DelegateListView(PublicCacheMixin, generics.ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = serializers.DelegateSerializer

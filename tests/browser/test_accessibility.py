@@ -163,6 +163,7 @@ def test_public_pages_have_no_serious_or_critical_violations(page, portal, stati
             "/proposals/new/",
             "/supervision/",
             f"/supervision/activities/{portal['activity'].pk}/",
+            "/figures/",
         ],
     )
     # A form sent back with errors (the browser's own checks switched off, as a screen reader user may meet it).

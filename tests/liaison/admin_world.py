@@ -10,6 +10,7 @@ import datetime as dt
 from django.utils import timezone
 
 from liaison.accounts.models import User
+from open311.services import client_issue
 from stations import services as stations_services
 from stations.models import Appointment, ReceptionLogItem, Station, StationMembership
 from suggestions.models import Suggestion
@@ -272,6 +273,7 @@ def build(tree, station: Station, delegate, unit, staff, unit_user, admin_user) 
     world |= _supervision(tree, unit, delegate, staff, admin_user, unit_user)
     world |= _motions(tree, delegate, staff)
     world |= _legislation(tree, station, delegate, staff)
+    world["open311.apiclient"] = [client_issue(name="商州区12345", area=tree.county).client]
     for label, objects in world.items():
         if not label.startswith("_"):
             for obj in objects:
