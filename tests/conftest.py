@@ -4,13 +4,16 @@ The tree is a slice of 商洛市: two counties side by side, so cross-area tests
 (staff of 商州区 must never see 洛南县's objects).
 """
 
+import logging
 import os
+import re
 import shutil
 
 import pytest
 from rest_framework.test import APIClient
 
 from liaison.accounts.models import User
+from liaison.privacy import mask_phone
 from stations.models import Area, Delegate
 
 from .factories import (
@@ -231,3 +234,34 @@ def page(live_server):
         yield pg
         context.close()
         browser.close()
+
+
+class SmsCapture(logging.Handler):
+    """The messages the logging SMS backend wrote (`SMS to 138****1234: …`), to read a one-time code back."""
+
+    def __init__(self):
+        super().__init__(level=logging.INFO)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+    def code_for(self, phone: str) -> str:
+        for message in reversed(self.messages):
+            m = re.search(rf"SMS to {re.escape(mask_phone(phone))}: .*?(\d{{6}})", message)
+            if m:
+                return m.group(1)
+        raise AssertionError(f"no SMS to {phone} in {self.messages}")
+
+
+@pytest.fixture
+def sms():
+    """Capture the logging SMS backend's lines; `sms.code_for(phone)` is the last 6-digit code sent there."""
+    handler = SmsCapture()
+    logger = logging.getLogger("liaison.sms")
+    old_level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    yield handler
+    logger.removeHandler(handler)
+    logger.setLevel(old_level)

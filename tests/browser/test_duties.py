@@ -1,8 +1,6 @@
 """A constituent opens a delegate's page on a phone, sees this year's counts, and rates the delegate's
 report-back with the SMS code the logging backend wrote — in headless Chromium."""
 
-import logging
-import re
 
 import pytest
 from django.utils import timezone
@@ -10,40 +8,11 @@ from playwright.sync_api import expect
 
 from duties.models import ReportBack
 from duties.services.report_backs import report_back_hold, report_back_schedule
-from liaison.privacy import mask_phone
 from stations.services import reception_log_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = "13812345678"
-
-
-class SmsCapture(logging.Handler):
-    def __init__(self):
-        super().__init__(level=logging.INFO)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
-
-    def code_for(self, phone: str) -> str:
-        for message in reversed(self.messages):
-            m = re.search(rf"SMS to {re.escape(mask_phone(phone))}: .*?(\d{{6}})", message)
-            if m:
-                return m.group(1)
-        raise AssertionError(f"no SMS to {phone} in {self.messages}")
-
-
-@pytest.fixture
-def sms():
-    handler = SmsCapture()
-    logger = logging.getLogger("liaison.sms")
-    old_level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    yield handler
-    logger.removeHandler(handler)
-    logger.setLevel(old_level)
 
 
 def test_constituent_rates_a_report_back_on_a_phone(page, sms, station, delegate, staff):

@@ -2,14 +2,11 @@
 wrote; the public activity page shows the rectification status — in headless Chromium."""
 
 import datetime as dt
-import logging
-import re
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from liaison.privacy import mask_phone
 from supervision.models import CollectionWindow, Topic, TopicSupport
 from supervision.services.activities import activity_create
 from supervision.services.questions import opinion_issue
@@ -18,34 +15,6 @@ from supervision.services.rectifications import rectification_report
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = "13812341234"
-
-
-class SmsCapture(logging.Handler):
-    def __init__(self):
-        super().__init__(level=logging.INFO)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
-
-    def code_for(self, phone: str) -> str:
-        for message in reversed(self.messages):
-            m = re.search(rf"SMS to {re.escape(mask_phone(phone))}: .*?(\d{{6}})", message)
-            if m:
-                return m.group(1)
-        raise AssertionError(f"no SMS to {phone} in {self.messages}")
-
-
-@pytest.fixture
-def sms():
-    handler = SmsCapture()
-    logger = logging.getLogger("liaison.sms")
-    old_level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    yield handler
-    logger.removeHandler(handler)
-    logger.setLevel(old_level)
 
 
 def test_constituent_supports_a_topic_with_an_sms_code(page, sms, tree):
