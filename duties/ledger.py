@@ -25,6 +25,10 @@ ACT_KINDS = {
     "evaluation_vote": Kind.EVALUATION_VOTED,
     "activity_joined": Kind.ACTIVITY_JOINED,
     "clue_given": Kind.CLUE_GIVEN,
+    # The motions app: a formal suggestion filed (lead), co-signed, and its reply rated satisfied by the lead.
+    "formal_suggestion_filed": Kind.MOTION_FILED,
+    "formal_suggestion_cosigned": Kind.MOTION_COSIGNED,
+    "formal_suggestion_satisfied": Kind.MOTION_SATISFIED,
 }
 
 

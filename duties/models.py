@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     SUGGESTION_RAISED = "suggestion_raised", _("提出意见建议")
     MOTION_FILED = "motion_filed", _("领衔提出代表建议")
     MOTION_COSIGNED = "motion_cosigned", _("附议代表建议")
+    MOTION_SATISFIED = "motion_satisfied", _("代表建议办理结果满意")
     APPOINTMENT_HELD = "appointment_held", _("预约见面")
     BALLOT_VOTED = "ballot_voted", _("参加项目票决")
     EVALUATION_VOTED = "evaluation_voted", _("参加项目满意度测评")
@@ -45,6 +46,7 @@ DEFAULT_POINTS: dict[str, int] = {
     Kind.SUGGESTION_RAISED: 1,
     Kind.MOTION_FILED: 3,
     Kind.MOTION_COSIGNED: 1,
+    Kind.MOTION_SATISFIED: 2,
     Kind.APPOINTMENT_HELD: 2,
     Kind.BALLOT_VOTED: 1,
     Kind.EVALUATION_VOTED: 1,
