@@ -62,6 +62,12 @@ def main() -> int:
         default=None,
         help="override the CONN_MAX_AGE=0 the settings force for SQLite (to measure persistent connections)",
     )
+    parser.add_argument(
+        "--token-lookup",
+        choices=["prepared", "public"],
+        default="prepared",
+        help="token authentication's lookup: the prepared query (default) or the public ORM path",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a ratio is below 0.5")
     args = parser.parse_args()
@@ -69,6 +75,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="liaison-bench-"))
     env = bench_env(var_dir=tmp / "var")
     env.setdefault("DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}")
+    env["BENCH_TOKEN_LOOKUP"] = args.token_lookup
     if args.sqlite_conn_max_age is not None:
         env["BENCH_SQLITE_CONN_MAX_AGE"] = str(args.sqlite_conn_max_age)
     db = env["DATABASE_URL"].split("@")[-1]
@@ -76,7 +83,7 @@ def main() -> int:
         f"Database: {db}"
         + (f" (CONN_MAX_AGE={args.sqlite_conn_max_age})" if args.sqlite_conn_max_age else "")
     )
-    log(f"Machine: {machine()}, load average {loadavg()}")
+    log(f"Machine: {machine()}, load average {loadavg()}; token lookup: {args.token_lookup}")
     try:
         log("Preparing the database")
         manage(env, "migrate", "--no-input", "-v", "0")

@@ -151,6 +151,8 @@ def gunicorn_command(
         "sync",
         "--backlog",
         str(backlog),
+        "--timeout",
+        "120",  # a cold worker's first request on a loaded machine can outlive gunicorn's default 30 s
         "--log-level",
         "warning",
         "--chdir",

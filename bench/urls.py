@@ -12,6 +12,7 @@
 """
 
 import json
+import os
 
 from django.db import connection, transaction
 from django.http import HttpResponse, JsonResponse
@@ -22,6 +23,12 @@ from django.views.decorators.csrf import csrf_exempt
 from liaison.urls import handler400, handler403, handler404, handler500  # noqa: F401
 
 FLOOR_TABLE = "bench_floor"
+
+if os.environ.get("BENCH_TOKEN_LOOKUP") == "public":
+    # `foundation.py --token-lookup public`: measure token authentication through the public ORM path.
+    from liaison import authentication
+
+    authentication.PREPARED = False
 
 
 def create_floor_table() -> None:

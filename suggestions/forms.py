@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.parsing import BoundedFormDateField
-from liaison.privacy import PHONE_RE
+from liaison.privacy import PHONE_MESSAGE, PHONE_RE
 from liaison.satisfaction import Satisfaction
 from liaison.uploads.fields import PhotosField
 from liaison.widgets import DateInput
@@ -44,7 +44,7 @@ class SuggestionForm(forms.Form):
         label=_("手机号码（选填，用于接收办理结果和评价邀请）"),
         regex=PHONE_RE,
         required=False,
-        error_messages={"invalid": _("请输入11位手机号码。")},
+        error_messages={"invalid": PHONE_MESSAGE},
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}),
     )
     email = forms.EmailField(label=_("电子邮箱（选填）"), required=False)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liaison.privacy import PHONE_RE
+from liaison.privacy import PHONE_MESSAGE, PHONE_RE
 from liaison.uploads import CheckedUpload, check_images
 from liaison.uploads.fields import PhotosField
 from liaison.widgets import DateInput
@@ -48,7 +48,7 @@ class ProposalForm(forms.Form):
         label=_("手机号码（可不填，不公开，用于告知处理结果）"),
         regex=PHONE_RE,
         required=False,
-        error_messages={"invalid": _("请输入11位手机号码。")},
+        error_messages={"invalid": PHONE_MESSAGE},
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric"}),
     )
     website = forms.CharField(required=False, label=_("网址"))  # honeypot, hidden with CSS

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from liaison.privacy import PHONE_RE
+from liaison.privacy import PHONE_MESSAGE, PHONE_RE
 from liaison.satisfaction import Satisfaction
 from stations.models import Area, Delegate, Station
 
@@ -40,7 +40,7 @@ class SubmitSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
-        error_messages={"invalid": _("请输入11位手机号码。")},
+        error_messages={"invalid": PHONE_MESSAGE},
     )
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     photos = serializers.ListField(

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from liaison.parsing import IdField, IdListField
-from liaison.privacy import PHONE_RE, mask_name, mask_phone
+from liaison.privacy import PHONE_MESSAGE, PHONE_RE, mask_name, mask_phone
 from liaison.scoping import user_sees_area
 from stations.models import Area
 
@@ -76,7 +76,7 @@ class ProposalCreateSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
-        error_messages={"invalid": _("请输入11位手机号码。")},
+        error_messages={"invalid": PHONE_MESSAGE},
     )
     # Honeypot: people never see this field; a value means a bot, and nothing is saved.
     website = serializers.CharField(required=False, allow_blank=True, default="", write_only=True)
