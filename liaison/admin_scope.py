@@ -15,7 +15,7 @@ from collections.abc import Callable
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from liaison.errors import DomainError
@@ -197,6 +197,32 @@ class ScopedInline(ScopedPermissionsMixin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         kwargs = _scoped_formfield_kwargs(db_field, request.user, kwargs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ServiceCreateMixin:
+    """For an admin whose model is made by a service: the add form's object goes through
+    `create_through_service(request, obj, form) -> created object` instead of `obj.save()`, so the admin cannot
+    make an object that skips its service's checks, defaults and notifications. A domain error leaves nothing
+    saved (the change form's transaction rolls back) and is shown on the add page. Put it before the admin base
+    class; editing an existing object saves it as usual (keep its status read-only)."""
+
+    def create_through_service(self, request, obj, form):
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        created = self.create_through_service(request, obj, form)
+        for field in obj._meta.concrete_fields:  # the admin logs and redirects to what the service made
+            setattr(obj, field.attname, getattr(created, field.attname))
+        obj._state.adding, obj._state.db = False, created._state.db
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            self.message_user(request, exc.text, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 # --- Users --------------------------------------------------------------------------------------------------

@@ -1,13 +1,21 @@
 """Back office for supervision, scoped by area (liaison.admin_scope.AreaScopedAdmin). Actions and the
 writes that carry a workflow (issuing an opinion, accepting a rectification, opening/closing a vote) call
-services; plain records (plans, windows, activities, records) are edited directly."""
+services, and so does adding an activity, a question or an assessment (liaison.admin_scope.ServiceCreateMixin);
+a status is never a form field: it changes through the actions only. Plain records (plans, windows, an
+activity's details, records) are edited directly."""
 
 from django import forms
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liaison.admin_scope import CHOICE_SCOPES, AreaScopedAdmin, ScopedInline, run_service_action
+from liaison.admin_scope import (
+    CHOICE_SCOPES,
+    AreaScopedAdmin,
+    ScopedInline,
+    ServiceCreateMixin,
+    run_service_action,
+)
 from liaison.uploads.fields import PhotoField
 
 from .models import (
@@ -22,9 +30,9 @@ from .models import (
     SupervisionPlan,
     Topic,
 )
-from .services.activities import activity_finish, activity_start
-from .services.assessments import assessment_close, assessment_open
-from .services.questions import opinion_issue
+from .services.activities import activity_create, activity_finish, activity_start
+from .services.assessments import assessment_close, assessment_create, assessment_open
+from .services.questions import opinion_issue, question_ask
 from .services.rectifications import rectification_accept, rectification_schedule_follow_up
 from .services.topics import topic_select
 
@@ -105,7 +113,7 @@ class RecordInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(AreaScopedAdmin):
+class ActivityAdmin(ServiceCreateMixin, AreaScopedAdmin):
     list_display = ["title", "kind", "area", "status", "starts_at", "plan"]
     list_filter = ["kind", "status"]
     list_select_related = ["area", "plan"]
@@ -113,15 +121,33 @@ class ActivityAdmin(AreaScopedAdmin):
     autocomplete_fields = ["area", "delegates", "units"]
     raw_id_fields = ["topic", "follow_up_of"]
     exclude = ["created_by"]
+    readonly_fields = ["status"]  # the start/finish actions
     inlines = [RecordInline]
     actions = ["start", "finish"]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-            if obj.topic_id and not obj.plan_id:
-                obj.plan_id = obj.topic.plan_id
-        super().save_model(request, obj, form, change)
+    def create_through_service(self, request, obj, form):
+        d = form.cleaned_data
+        a = activity_create(
+            kind=obj.kind,
+            title=obj.title,
+            area=obj.area,
+            actor=request.user,
+            plan=obj.plan,
+            topic=obj.topic,
+            description=obj.description,
+            starts_at=obj.starts_at,
+            ends_at=obj.ends_at,
+            place=obj.place,
+            delegates=d.get("delegates") or (),
+            units=d.get("units") or (),
+            committee_members=obj.committee_members,
+            official_name=obj.official_name,
+            official_title=obj.official_title,
+        )
+        if obj.follow_up_of_id:
+            a.follow_up_of_id = obj.follow_up_of_id
+            a.save(update_fields=["follow_up_of"])
+        return a
 
     @admin.action(description=_("开始活动"))
     def start(self, request, queryset):
@@ -145,14 +171,28 @@ class ActivityAdmin(AreaScopedAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(AreaScopedAdmin):
+class QuestionAdmin(ServiceCreateMixin, AreaScopedAdmin):
+    """Asking goes through services.questions.question_ask (deadline, the unit's notice); the answer, its
+    status and deadline are the unit's answer (question_answer), never form fields."""
+
     area_field = "activity__area"
     list_display = ["__str__", "activity", "unit", "status", "due", "answer_mode"]
     list_filter = ["status", "answer_mode"]
     list_select_related = ["activity", "unit"]
     raw_id_fields = ["activity", "parent", "asked_by"]
     autocomplete_fields = ["unit"]
-    readonly_fields = ["answered_at"]
+    readonly_fields = ["status", "due", "answer", "answer_mode", "answered_by_label", "answered_at"]
+
+    def create_through_service(self, request, obj, form):
+        return question_ask(
+            activity_id=obj.activity_id,
+            unit=obj.unit,
+            text=obj.text,
+            actor=request.user,
+            asked_by=obj.asked_by,
+            asked_by_label=obj.asked_by_label,
+            parent_id=obj.parent_id,
+        )
 
 
 @admin.register(Opinion)
@@ -245,7 +285,9 @@ class RectificationAdmin(AreaScopedAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(AreaScopedAdmin):
+class AssessmentAdmin(ServiceCreateMixin, AreaScopedAdmin):
+    """Made by services.assessments.assessment_create; status and counts change through the actions only."""
+
     list_display = ["title", "unit", "subject", "status", "rate", "outcome"]
     list_filter = ["status", "subject", "outcome"]
     list_select_related = ["unit", "area"]
@@ -270,10 +312,22 @@ class AssessmentAdmin(AreaScopedAdmin):
             fields += ["roll", "unit", "subject", "unsatisfied_share", "rectification_months"]
         return fields
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+    def create_through_service(self, request, obj, form):
+        a = assessment_create(
+            title=obj.title,
+            area=obj.area,
+            unit=obj.unit,
+            subject=obj.subject,
+            roll=form.cleaned_data.get("roll") or (),
+            actor=request.user,
+            activity=obj.activity,
+            rectification=obj.rectification,
+            unsatisfied_share=obj.unsatisfied_share,
+        )
+        if "rectification_months" in form.changed_data:  # the service starts from the configured default
+            a.rectification_months = obj.rectification_months
+            a.save(update_fields=["rectification_months"])
+        return a
 
     @admin.action(description=_("开始测评"))
     def open_vote(self, request, queryset):

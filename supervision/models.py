@@ -5,6 +5,8 @@ No side effects here: every write goes through supervision.services.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,12 @@ from simple_history.models import HistoricalRecords
 
 from liaison.satisfaction import Satisfaction
 from liaison.uploads import UploadTo
+
+
+def validate_open_share(value) -> None:
+    """A share strictly between 0 and 1 (0 or 1 would make the outcome fixed before anyone votes)."""
+    if value is None or not 0 < value < 1:
+        raise ValidationError(_("不满意比例必须在0和1之间。"), code="share_out_of_range")
 
 
 class SupervisionPlan(models.Model):
@@ -529,8 +537,12 @@ class Assessment(models.Model):
         related_name="assessments",
         help_text=_("测评整改报告时填写。"),
     )
-    unsatisfied_share = models.FloatField(_("不满意票超过此比例为不满意"), default=0.5)
-    rectification_months = models.PositiveSmallIntegerField(_("整改期限（月）"), default=3)
+    unsatisfied_share = models.FloatField(
+        _("不满意票超过此比例为不满意"), default=0.5, validators=[validate_open_share]
+    )
+    rectification_months = models.PositiveSmallIntegerField(
+        _("整改期限（月）"), default=3, validators=[MinValueValidator(1)]
+    )
     # Filled at close.
     satisfied_count = models.PositiveIntegerField(default=0)
     basically_satisfied_count = models.PositiveIntegerField(default=0)
@@ -549,6 +561,15 @@ class Assessment(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("满意度测评")
         verbose_name_plural = _("满意度测评")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unsatisfied_share__gt=0) & Q(unsatisfied_share__lt=1),
+                name="assessment_unsatisfied_share_open_interval",
+            ),
+            models.CheckConstraint(
+                condition=Q(rectification_months__gte=1), name="assessment_rectification_months_positive"
+            ),
+        ]
         indexes = [
             models.Index(fields=["area", "status"]),
             models.Index(fields=["unit", "status"]),

@@ -43,8 +43,8 @@ def _request_rating(s: Suggestion, *, now: dt.datetime | None = None) -> int:
         key=f"rating-request:{s.pk}:{s.round}",
         subject=rating_request_subject(s),
     )
-    Suggestion.objects.filter(pk=s.pk).update(rating_requested_at=now)
     s.rating_requested_at = now
+    s.save(update_fields=["rating_requested_at"])  # saved, not updated: the suggestion's history records it
     return sent
 
 

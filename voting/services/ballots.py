@@ -7,6 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from liaison.acts import delegate_act
 from liaison.codes import save_with_new_code
@@ -245,8 +246,9 @@ def ballot_cast(*, ballot_id: int, delegate, choices) -> BallotPaper:
     IntegrityError becomes AlreadyVoted (409), so there is no check-then-insert race to lose. Secret ballots
     store the votes with no paper, no delegate and no time. Raises NotFound for an unknown ballot.
 
-    Six queries for a new paper on PostgreSQL: the ballot (FOR SHARE), the roll entry (marked present, which is
-    also the roll check), the candidate ids, the paper, its history row, the votes (one multi-row INSERT).
+    Eight queries for a first paper on PostgreSQL: the ballot (FOR SHARE), the roll entry (read: the roll check;
+    then marked present with its history row, unless it already was), the candidate ids, the paper, its history
+    row, the votes (one multi-row INSERT).
     """
     delegate_id = _pk(delegate)
     ballot = _ballot_for_cast(ballot_id)
@@ -254,9 +256,13 @@ def ballot_cast(*, ballot_id: int, delegate, choices) -> BallotPaper:
         raise InvalidTransition(
             _("该表决不在投票时间内（当前为“%(s)s”）。") % {"s": ballot.get_status_display()}
         )
-    # Whoever votes is present (实到); zero rows means the delegate is not on the roll.
-    if not BallotRollEntry.objects.filter(ballot_id=ballot.pk, delegate_id=delegate_id).update(present=True):
+    # Whoever votes is present (实到): saved, not updated, so the roll entry's history records it.
+    entry = BallotRollEntry.objects.filter(ballot_id=ballot.pk, delegate_id=delegate_id).first()
+    if entry is None:
         raise NotPermitted(_("您不在本次表决的代表名单中。"))
+    if not entry.present:
+        entry.present = True
+        entry.save(update_fields=["present"])
 
     pairs = _normalise_choices(choices)
     candidate_ids = set(Candidate.objects.filter(ballot_id=ballot.pk).values_list("pk", flat=True))
@@ -331,7 +337,13 @@ def ballot_record_attendance(*, ballot_id: int, present: Iterable, actor=None) -
     off = [i for i in ids if i not in on_roll]
     if off:
         raise ValidationFailed(_("以下代表不在表决名单中：%(ids)s") % {"ids": ", ".join(map(str, off[:20]))})
-    n = ballot.roll_entries.filter(delegate_id__in=ids, present=False).update(present=True)
+    entries = list(ballot.roll_entries.filter(delegate_id__in=ids, present=False).order_by("pk"))
+    for entry in entries:
+        entry.present = True
+    # One history row per entry marked present, besides the ballot's attendance event.
+    user = actor if getattr(actor, "pk", None) else None
+    bulk_update_with_history(entries, BallotRollEntry, ["present"], default_user=user)
+    n = len(entries)
     _event(ballot, BallotEvent.Kind.ATTENDANCE, actor, note=f"+{n}")
     return n
 
