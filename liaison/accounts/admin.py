@@ -35,7 +35,7 @@ class UserAdmin(AreaScopedAdmin, DjangoUserAdmin):
 
     portal_fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("个人信息"), {"fields": ("last_name", "first_name", "email", "phone")}),
+        (_("个人信息"), {"fields": ("last_name", "first_name", "email", "phone", "digest")}),
         (_("角色与管辖"), {"fields": ("role", "area", "unit", "delegate", "is_active")}),
         (_("登录记录"), {"fields": ("last_login", "date_joined")}),
     )

@@ -16,7 +16,18 @@ from .services import _queue
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "channel", "masked_address", "status", "attempts", "last_error"]
+    list_display = [
+        "created_at",
+        "kind",
+        "channel",
+        "recipient",
+        "masked_address",
+        "status",
+        "attempts",
+        "last_error",
+        "read_at",
+    ]
+    list_select_related = ["recipient"]
     list_filter = ["status", "channel", "kind"]
     date_hierarchy = "created_at"
     fields = [
@@ -29,6 +40,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "attempts",
         "last_error",
         "sent_at",
+        "read_at",
     ]
     readonly_fields = fields
     actions = ["send_again"]

@@ -42,18 +42,20 @@ def digest_send_for(user, rows: list[Notification], *, day: dt.date, now: dt.dat
         "每日消息汇总（%(day)s）：您有 %(n)s 条新消息",
         n,
     ) % {"day": day.isoformat(), "n": n}
+    reachable = user.is_active and bool(user.email or user.phone)
     with transaction.atomic():
-        created = notify(
-            [Recipient(user=user)],
-            kind="digest",
-            key=f"digest:{user.pk}:{day.isoformat()}",
-            subject=subject,
-            body=_body(rows),
-            link=reverse("inbox"),
-            at_once=True,
-            inbox=False,
-        )
-        reachable = bool(user.email or user.phone) and user.is_active
+        created = 0
+        if reachable:
+            created = notify(
+                [Recipient(user=user)],
+                kind="digest",
+                key=f"digest:{user.pk}:{day.isoformat()}",
+                subject=subject,
+                body=_body(rows),
+                link=reverse("inbox"),
+                at_once=True,
+                inbox=False,
+            )
         if created or not reachable:
             # Listed in today's digest — or the user can no longer be reached outside the inbox, where the
             # messages already are: either way nothing is left to send.

@@ -55,12 +55,8 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "channel", "-created_at"]),
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["kind"]),
-            # The unread count in every signed-in page's header: one COUNT on this index.
-            models.Index(
-                fields=["recipient"],
-                condition=models.Q(channel="inbox", read_at__isnull=True),
-                name="notif_inbox_unread",
-            ),
+            # The unread count in every signed-in page's header: one COUNT answered from this index alone.
+            models.Index(fields=["recipient", "channel", "read_at"], name="notif_unread"),
             # The daily digest job: the rows held back for it.
             models.Index(
                 fields=["recipient", "created_at"], condition=models.Q(status="held"), name="notif_held"

@@ -201,6 +201,7 @@ def test_workspace_pages_have_no_serious_or_critical_violations(
             "/workspace/referrals/",
             f"/workspace/referrals/{s.referrals.get().pk}/",
             f"/workspace/voting/projects/{project.pk}/report/",
+            "/workspace/inbox/",  # the referral's notice, unread: the header's count too
         ],
     )
     _log_in(page, live_server, delegate_user)

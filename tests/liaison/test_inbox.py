@@ -266,3 +266,21 @@ def test_seed_demo_gives_inbox_messages_and_a_daily_digest_idempotently(tree, un
     unit_user.refresh_from_db()
     assert unit_user.digest == "daily"
     assert "demo messages present" in out.getvalue()
+
+
+# --- admin -------------------------------------------------------------------------------------------------
+def test_admin_lists_the_outbox_read_only_for_superusers(client, staff, admin_user):
+    from tests.factories import UserFactory
+
+    notify([Recipient(user=staff), Recipient(phone="13800001111")], kind="t", key="t:a", subject="管理员可见")
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(root)
+    r = client.get("/admin/notifications/notification/")
+    html = r.content.decode()
+    assert r.status_code == 200 and "管理员可见" in html
+    assert "13800001111" not in html and "138****1111" in html
+    n = Notification.objects.filter(channel=Notification.Channel.SMS).get()
+    assert client.get(f"/admin/notifications/notification/{n.pk}/change/").status_code == 200
+    assert client.get("/admin/notifications/notification/add/").status_code == 403
+    client.force_login(admin_user)  # a portal admin, not a superuser
+    assert client.get("/admin/notifications/notification/").status_code == 403
