@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from liaison import charts
@@ -246,6 +245,12 @@ def _staff_suggestion(request, pk: int) -> Suggestion:
 
 @staff_required
 def staff_detail(request, pk: int):
+    return _staff_detail_page(request, pk)
+
+
+def _staff_detail_page(request, pk: int, *, status: int = 200, **forms):
+    """The staff page of one suggestion; a refused form (`refer_form=`, `reject_form=`, `merge_form=`) is shown
+    again with its error summary and inline messages, with status 400."""
     s = get_object_or_404(selectors.suggestion_detail(selectors.suggestions_for_staff(request.user)), pk=pk)
     selectors.with_lights([s])
     units = selectors.units_for_staff(request.user)
@@ -267,13 +272,14 @@ def staff_detail(request, pk: int):
             "events": list(s.events.all()),
             "public_events": {e.pk for e in s.events.all() if e.public},
             "similar": similar,
-            "refer_form": ReferForm(units=units),
-            "reject_form": ReasonForm(),
-            "merge_form": MergeForm(),
+            "refer_form": forms.get("refer_form") or ReferForm(units=units),
+            "reject_form": forms.get("reject_form") or ReasonForm(),
+            "merge_form": forms.get("merge_form") or MergeForm(),
             "can_refer": s.status in Suggestion.REFERABLE_STATUSES,
             "can_triage": s.status == Suggestion.Status.SUBMITTED,
             "can_merge": s.status in ("submitted", "accepted"),
         },
+        status=status,
     )
 
 
@@ -289,48 +295,55 @@ def staff_contact(request, pk: int):
 @require_POST
 def staff_action(request, pk: int, action: str):
     s = _staff_suggestion(request, pk)
+    if action in ("reject", "merge", "refer"):
+        return _staff_form_action(request, s, action)
     user = request.user
     try:
         if action == "accept":
             suggestion_accept(suggestion_id=s.pk, actor=user)
             messages.success(request, _("已受理。"))
-        elif action == "reject":
-            form = ReasonForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, _("请填写不予受理的理由。"))
-            else:
-                suggestion_reject(suggestion_id=s.pk, reason=form.cleaned_data["reason"], actor=user)
-                messages.success(request, _("已不予受理。"))
         elif action in ("key", "unkey"):
             suggestion_mark_key(suggestion_id=s.pk, is_key=action == "key", actor=user)
-        elif action == "merge":
-            form = MergeForm(request.POST)
-            original = None
-            if form.is_valid():
-                raw = form.cleaned_data["into"].strip()
+        elif action in ("return-accept", "return-refuse"):
+            ref = get_object_or_404(s.referrals.all(), pk=posted_id(request.POST, "referral"))
+            _review_return(request, ref, action.removeprefix("return-"))
+        else:
+            return _error(request, 404, _("页面不存在"))
+    except DomainError as exc:
+        show_domain_error(request, exc)
+    return redirect("suggestions-staff-detail", pk=s.pk)
+
+
+def _staff_form_action(request, s: Suggestion, action: str):
+    """Reject, merge or refer: done, back to the page (PRG); refused, the page again with the form, its error
+    summary and inline messages (400)."""
+    user = request.user
+    if action == "reject":
+        form = ReasonForm(request.POST)
+    elif action == "merge":
+        form = MergeForm(request.POST)
+    else:
+        form = ReferForm(request.POST, units=selectors.units_for_staff(user))
+    try:
+        if form.is_valid():
+            d = form.cleaned_data
+            if action == "reject":
+                suggestion_reject(suggestion_id=s.pk, reason=d["reason"], actor=user)
+                messages.success(request, _("已不予受理。"))
+            elif action == "merge":
+                raw = d["into"].strip()
                 scoped = selectors.suggestions_for_staff(user)
                 original = (
                     scoped.filter(pk=to_id(raw)).first()
                     if to_id(raw)
                     else scoped.filter(tracking_code=normalise_code(raw)).first()
                 )
-            if original is None:
-                messages.error(request, _("找不到要合并到的意见建议。"))
+                if original is None:
+                    form.add_error("into", _("找不到要合并到的意见建议。"))
+                else:
+                    suggestion_merge(suggestion_id=s.pk, into_id=original.pk, actor=user)
+                    messages.success(request, _("已合并。"))
             else:
-                suggestion_merge(suggestion_id=s.pk, into_id=original.pk, actor=user)
-                messages.success(request, _("已合并。"))
-        elif action in ("return-accept", "return-refuse"):
-            ref = get_object_or_404(s.referrals.all(), pk=posted_id(request.POST, "referral"))
-            _review_return(request, ref, action.removeprefix("return-"))
-        elif action == "refer":
-            form = ReferForm(request.POST, units=selectors.units_for_staff(user))
-            if not form.is_valid():
-                messages.error(
-                    request,
-                    pgettext("列表", "；").join(str(e) for errs in form.errors.values() for e in errs),
-                )
-            else:
-                d = form.cleaned_data
                 suggestion_refer(
                     suggestion_id=s.pk,
                     lead_unit=d["lead_unit"],
@@ -339,10 +352,15 @@ def staff_action(request, pk: int, action: str):
                     actor=user,
                 )
                 messages.success(request, _("已转办。"))
-        else:
-            return _error(request, 404, _("页面不存在"))
     except DomainError as exc:
-        show_domain_error(request, exc)
+        if not (exc.field_errors and set(exc.field_errors) & set(form.fields)):
+            show_domain_error(
+                request, exc
+            )  # not about the input (a state it is no longer in): said on the page
+            return redirect("suggestions-staff-detail", pk=s.pk)
+        show_domain_error(request, exc, form)
+    if form.errors:
+        return _staff_detail_page(request, s.pk, status=400, **{f"{action}_form": form})
     return redirect("suggestions-staff-detail", pk=s.pk)
 
 

@@ -113,7 +113,13 @@ class ProjectForm(forms.Form):
         self.fields["candidate"].queryset = Candidate.objects.filter(
             pk__in=[c.pk for c in candidates]
         ).select_related("proposal", "ballot")
-        self.fields["candidate"].label_from_instance = lambda c: f"{c.proposal.title}（{c.ballot.title}）"
+        self.fields["candidate"].label_from_instance = lambda c: (
+            _("%(name)s（%(note)s）")
+            % {
+                "name": c.proposal.title,
+                "note": c.ballot.title,
+            }
+        )
         self.fields["unit"].queryset = units
         self.fields["year"].initial = timezone.localdate().year
 

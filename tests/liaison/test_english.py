@@ -104,6 +104,18 @@ def test_a_bad_page_size_is_english(client_for, staff):
     assert r.json()["detail"] == "page_size must be a positive integer."
 
 
+def test_a_rate_limit_is_english(staff, settings):
+    from tests.conftest import PASSWORD
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "auth": "1/m"}
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    body = {"username": staff.username, "password": PASSWORD}
+    assert api.post("/api/v1/auth/token/", body, format="json").status_code == 200
+    r = api.post("/api/v1/auth/token/", body, format="json")
+    assert r.status_code == 429
+    assert r.json() == {"detail": "Too many requests; please try again later.", "code": "rate_limited"}
+
+
 # --- the catalogue ----------------------------------------------------------------------------------------------
 def _msgstrs(text: str):
     for block in re.split(r"\n\s*\n", text):

@@ -71,12 +71,17 @@ def project_public(request, pk: int):
 
 @projects_required
 def manage_projects(request):
+    return _manage_projects_page(request)
+
+
+def _manage_projects_page(request, form=None, status: int = 200):
+    """The list of projects, and for an administrator the form that makes an elected candidate a project (a
+    refused one shown again with its errors, status 400)."""
     projects = selectors.projects_for(request.user).order_by("-year", "area__path", "id")
     page = Paginator(projects, 20).get_page(request.GET.get("page"))
-    form = None
-    if request.user.is_portal_admin:
+    if form is None and request.user.is_portal_admin:
         form = _project_form(request)
-    return render(request, "voting/manage_projects.html", {"page": page, "form": form})
+    return render(request, "voting/manage_projects.html", {"page": page, "form": form}, status=status)
 
 
 def _project_form(request, data=None):
@@ -105,28 +110,29 @@ def manage_project_new(request):
                 actor=request.user,
             )
         except DomainError as exc:
-            show_domain_error(request, exc)
+            show_domain_error(request, exc, form)
         else:
             messages.success(request, _("已确定为民生实事项目。"))
             return redirect("voting:manage-project", pk=project.pk)
-    else:
-        messages.error(
-            request,
-            _("请检查填写的内容：%(e)s") % {"e": "; ".join(f"{k}: {v[0]}" for k, v in form.errors.items())},
-        )
-    return redirect("voting:manage-projects")
+    return _manage_projects_page(request, form, status=400)
 
 
 @projects_required
 def manage_project(request, pk: int):
+    return _manage_project_page(request, pk)
+
+
+def _manage_project_page(request, pk: int, *, status: int = 200, **bound):
+    """A project's page for staff; a refused form (`milestone_form=`, `site_form=`) is shown again with its
+    error summary and inline messages, status 400."""
     project = get_object_or_404(selectors.projects_for(request.user), pk=pk)
     project = selectors.project_detail(project.pk)
     can_edit = request.user.is_area_staff
     ctx = {
         "project": project,
         "can_edit": can_edit,
-        "milestone_form": forms.MilestoneForm(),
-        "site_form": forms.SiteForm(),
+        "milestone_form": bound.get("milestone_form") or forms.MilestoneForm(),
+        "site_form": bound.get("site_form") or forms.SiteForm(),
         "today": timezone.localdate(),
     }
     if can_edit:
@@ -136,7 +142,7 @@ def manage_project(request, pk: int):
             .order_by("level", "name")[:500]
         )
     ctx["evaluations"] = selectors.project_evaluations(project)
-    return render(request, "voting/manage_project.html", ctx)
+    return render(request, "voting/manage_project.html", ctx, status=status)
 
 
 @projects_required
@@ -154,21 +160,11 @@ def manage_project_action(request, pk: int, action: str):
     elif action in ("site-done", "site-leads"):
         site = get_object_or_404(Site, pk=posted_id(post, "site"), project=project)
     delegates = posted_ids(post, "delegates") if action in ("leads", "site-leads") else []
+    if action in ("milestone", "site"):
+        return _project_form_action(request, project, action)
     try:
-        if action == "milestone":
-            form = forms.MilestoneForm(post)
-            if not form.is_valid():
-                messages.error(request, _("请填写节点名称和计划日期。"))
-            else:
-                milestone_add(project_id=project.pk, actor=user, **form.cleaned_data)
-        elif action == "milestone-done":
+        if action == "milestone-done":
             milestone_complete(milestone_id=milestone.pk, actor=user)
-        elif action == "site":
-            form = forms.SiteForm(post)
-            if not form.is_valid():
-                messages.error(request, _("请检查点位信息。"))
-            else:
-                site_add(project_id=project.pk, actor=user, **form.cleaned_data)
         elif action == "site-done":
             site_complete(site_id=site.pk, actor=user)
         elif action == "leads":
@@ -180,6 +176,20 @@ def manage_project_action(request, pk: int, action: str):
     except DomainError as exc:
         show_domain_error(request, exc)
     return redirect("voting:manage-project", pk=project.pk)
+
+
+def _project_form_action(request, project, action: str):
+    """Add a milestone or a site: done, back to the page (PRG); refused, the page again with the form (400)."""
+    form = forms.MilestoneForm(request.POST) if action == "milestone" else forms.SiteForm(request.POST)
+    if form.is_valid():
+        add = milestone_add if action == "milestone" else site_add
+        try:
+            add(project_id=project.pk, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            show_domain_error(request, exc, form)
+        else:
+            return redirect("voting:manage-project", pk=project.pk)
+    return _manage_project_page(request, project.pk, status=400, **{f"{action}_form": form})
 
 
 @login_required
