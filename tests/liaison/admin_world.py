@@ -23,6 +23,7 @@ from supervision.services.assessments import assessment_create, assessment_open
 from supervision.services.questions import opinion_issue, question_ask
 from supervision.services.rectifications import rectification_report
 from supervision.services.topics import collection_window_open, topic_propose, topic_select
+from tests.duties import admin_world as duties_world
 from tests.factories import (
     AppointmentFactory,
     DelegateFactory,
@@ -218,6 +219,7 @@ def build(tree, station: Station, delegate, unit, staff, unit_user, admin_user) 
     world |= _suggestions(station, unit, staff, unit_user)
     world |= _voting(tree, unit, admin_user, unit_user)
     world |= _supervision(tree, unit, delegate, staff, admin_user, unit_user)
+    world |= duties_world.build(tree, station, delegate, staff)
     for label, objects in world.items():
         if not label.startswith("_"):
             for obj in objects:

@@ -29,8 +29,9 @@ GLOBAL_ADMINS = {
     "axes.accesslog",
     "axes.accessfailurelog",
     "core.workdayoverride",
+    "duties.dutyrule",
 }
-OPEN_TO_PORTAL_ADMINS = {"core.workdayoverride"}
+OPEN_TO_PORTAL_ADMINS = {"core.workdayoverride", "duties.dutyrule"}
 
 
 def _registry() -> dict[str, admin.ModelAdmin]:
