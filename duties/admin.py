@@ -16,6 +16,7 @@ from .models import DutyEntry, DutyRule, Kind, ReportBack, SelfReport, Training
 class DutyRuleAdmin(ScopedPermissionsMixin, ReadOnlyHistoryAdmin):
     """The yearly point table: admins edit it; staff read it."""
 
+    staff_may_view = False
     staff_may_edit = False
     list_display = ["year", "kind", "points"]
     list_filter = ["year", "kind"]

@@ -37,7 +37,7 @@ class DutiesConfig(AppConfig):
                 (_("述职与接待覆盖情况"), reverse("duties:coverage")),
                 (_("自报履职审核"), reverse("duties:review")),
                 (_("五簿一档"), reverse("duties:books")),
-                (_("述职评议"), reverse("admin:duties_reportback_changelist")),
+                (_("述职评议"), reverse("duties:report-backs")),
                 (_("学习培训"), reverse("admin:duties_training_changelist")),
                 (_("积分规则"), reverse("admin:duties_dutyrule_changelist")),
             ]

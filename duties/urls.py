@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_books, views_public
+from . import views, views_books, views_public, views_report_backs
 
 app_name = "duties"
 
@@ -22,4 +22,20 @@ urlpatterns = [
     path("workspace/duties/review/<int:pk>/<str:action>/", views.review_action, name="review-action"),
     path("workspace/duties/books/", views_books.books_index, name="books"),
     path("workspace/duties/books/<str:book>/", views_books.book_page, name="book"),
+    path("workspace/duties/report-backs/", views_report_backs.report_back_list, name="report-backs"),
+    path(
+        "workspace/duties/delegates/<int:delegate_pk>/report-backs/new/",
+        views_report_backs.report_back_new,
+        name="report-back-new",
+    ),
+    path(
+        "workspace/duties/report-backs/<int:pk>/",
+        views_report_backs.report_back_manage,
+        name="report-back-manage",
+    ),
+    path(
+        "workspace/duties/report-backs/<int:pk>/<str:action>/",
+        views_report_backs.report_back_action,
+        name="report-back-action",
+    ),
 ]

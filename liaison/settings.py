@@ -180,7 +180,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # Each app lists its periodic jobs in <app>/schedule.py (BEAT_SCHEDULE); they are merged here into one schedule.
-for _app in ("stations", "suggestions", "voting", "supervision"):
+for _app in ("stations", "suggestions", "voting", "supervision", "duties"):
     try:
         CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"{_app}.schedule").BEAT_SCHEDULE)
     except ModuleNotFoundError as _exc:

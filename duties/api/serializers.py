@@ -21,7 +21,7 @@ class AreaCodeField(serializers.SlugRelatedField):
         super().__init__(slug_field="code", queryset=Area.objects.all(), **kw)
 
 
-class ReportBackPublicOut(serializers.Serializer):
+class DelegateRecordReportBackOut(serializers.Serializer):
     id = serializers.IntegerField()
     date = serializers.DateField()
     station = serializers.CharField()
@@ -31,20 +31,15 @@ class ReportBackPublicOut(serializers.Serializer):
     satisfaction_rate = serializers.FloatField(allow_null=True)
 
 
-class PublicRecordOut(serializers.Serializer):
+class DelegateRecordOut(serializers.Serializer):
     delegate = serializers.IntegerField()
     name = serializers.CharField()
     year = serializers.IntegerField()
     counts = serializers.DictField(child=serializers.IntegerField())
-    report_backs = ReportBackPublicOut(many=True)
+    report_backs = DelegateRecordReportBackOut(many=True)
 
 
-class SourceOut(serializers.Serializer):
-    type = serializers.CharField()
-    id = serializers.IntegerField()
-
-
-class EntryOut(serializers.ModelSerializer):
+class DutyEntryOut(serializers.ModelSerializer):
     delegate = serializers.IntegerField(source="delegate_id")
     delegate_name = serializers.CharField(source="delegate.name")
     kind_display = serializers.CharField(source="get_kind_display")
@@ -78,7 +73,7 @@ class EntryOut(serializers.ModelSerializer):
         return {"type": f"{obj.source_type.app_label}.{obj.source_type.model}", "id": obj.source_id}
 
 
-class ScoreOut(serializers.Serializer):
+class DutyScoreOut(serializers.Serializer):
     delegate = serializers.IntegerField(source="delegate_id")
     name = serializers.CharField()
     score = serializers.IntegerField()
@@ -86,7 +81,7 @@ class ScoreOut(serializers.Serializer):
     counts = serializers.DictField(child=serializers.IntegerField())
 
 
-class AdjustmentIn(serializers.Serializer):
+class DutyAdjustmentIn(serializers.Serializer):
     delegate = IdField()
     points = serializers.IntegerField(min_value=-100, max_value=100)
     reason = serializers.CharField(max_length=500)
@@ -114,7 +109,7 @@ class SelfReportOut(serializers.Serializer):
         return bool(obj.evidence)
 
 
-class ReasonIn(serializers.Serializer):
+class SelfReportRejectIn(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
@@ -154,24 +149,24 @@ class ReportBackOut(serializers.Serializer):
     rating_closes_at = serializers.DateTimeField(allow_null=True)
 
 
-class HeldIn(serializers.Serializer):
+class ReportBackHeldIn(serializers.Serializer):
     report = serializers.CharField(max_length=20000)
     attendance = serializers.IntegerField(min_value=0, max_value=100000)
 
 
-class RatingIn(serializers.Serializer):
+class ReportBackRatingIn(serializers.Serializer):
     phone = serializers.CharField(max_length=20)
     code = serializers.CharField(max_length=10)
     rating = serializers.ChoiceField(choices=Satisfaction.choices)
 
 
-class PaperTallyIn(serializers.Serializer):
+class ReportBackPaperTallyIn(serializers.Serializer):
     satisfied = serializers.IntegerField(min_value=0, max_value=100000)
     basically_satisfied = serializers.IntegerField(min_value=0, max_value=100000)
     unsatisfied = serializers.IntegerField(min_value=0, max_value=100000)
 
 
-class ResultOut(serializers.Serializer):
+class ReportBackResultOut(serializers.Serializer):
     votes = serializers.IntegerField()
     satisfied = serializers.IntegerField()
     basically_satisfied = serializers.IntegerField()

@@ -62,7 +62,7 @@ class PublicRecordView(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[YEAR], responses=s.PublicRecordOut)
+    @extend_schema(parameters=[YEAR], responses=s.DelegateRecordOut)
     def get(self, request, pk):
         d = get_or_not_found(Delegate.objects.filter(is_active=True), pk=pk)
         year = year_param(request)
@@ -76,14 +76,14 @@ class PublicRecordView(APIView):
             "counts": counts,
             "report_backs": c["report_backs"],
         }
-        return Response(s.PublicRecordOut(body).data)
+        return Response(s.DelegateRecordOut(body).data)
 
 
 class EntryListView(generics.ListAPIView):
     """Staff: entries of delegates in their subtree; a delegate: their own."""
 
     permission_classes = [IsAuthenticated]
-    serializer_class = s.EntryOut
+    serializer_class = s.DutyEntryOut
 
     def get_queryset(self):
         qs = selectors.entries_visible_to(self.request.user)
@@ -141,7 +141,7 @@ class ScoreListView(APIView):
 
     @extend_schema(
         parameters=[YEAR, OpenApiParameter("area", str, description="区划代码，含下级区划")],
-        responses=s.ScoreOut(many=True),
+        responses=s.DutyScoreOut(many=True),
     )
     def get(self, request):
         year = year_param(request)
@@ -152,7 +152,7 @@ class ScoreListView(APIView):
         table = points.scores(year=year, delegates=delegates)
         paginator = Pagination()
         page = paginator.paginate_queryset(table, request, view=self)
-        return paginator.get_paginated_response(s.ScoreOut(page, many=True).data)
+        return paginator.get_paginated_response(s.DutyScoreOut(page, many=True).data)
 
 
 class MyScoreView(APIView):
@@ -160,20 +160,20 @@ class MyScoreView(APIView):
 
     permission_classes = [IsDelegateUser]
 
-    @extend_schema(parameters=[YEAR], responses=s.ScoreOut)
+    @extend_schema(parameters=[YEAR], responses=s.DutyScoreOut)
     def get(self, request):
         year = year_param(request)
         sc = points.delegate_score(delegate_id=request.user.delegate_id, year=year)
         sc.name = request.user.delegate.name
-        return Response(s.ScoreOut(sc).data)
+        return Response(s.DutyScoreOut(sc).data)
 
 
 class AdjustmentView(APIView):
     permission_classes = [IsAreaStaff]
 
-    @extend_schema(request=s.AdjustmentIn, responses={201: s.EntryOut})
+    @extend_schema(request=s.DutyAdjustmentIn, responses={201: s.DutyEntryOut})
     def post(self, request):
-        ser = s.AdjustmentIn(data=request.data)
+        ser = s.DutyAdjustmentIn(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
         entry = adjustment_create(
@@ -184,7 +184,7 @@ class AdjustmentView(APIView):
             actor=request.user,
         )
         return Response(
-            s.EntryOut(entry, context={"rules": _RulesByYear()}).data, status=status.HTTP_201_CREATED
+            s.DutyEntryOut(entry, context={"rules": _RulesByYear()}).data, status=status.HTTP_201_CREATED
         )
 
 
@@ -232,9 +232,9 @@ class SelfReportApproveView(APIView):
 class SelfReportRejectView(APIView):
     permission_classes = [IsAreaStaff]
 
-    @extend_schema(request=s.ReasonIn, responses=s.SelfReportOut)
+    @extend_schema(request=s.SelfReportRejectIn, responses=s.SelfReportOut)
     def post(self, request, pk):
-        ser = s.ReasonIn(data=request.data)
+        ser = s.SelfReportRejectIn(data=request.data)
         ser.is_valid(raise_exception=True)
         report = self_report_reject(report_id=pk, reason=ser.validated_data["reason"], actor=request.user)
         return Response(s.SelfReportOut(report).data)
@@ -281,9 +281,9 @@ class ReportBackCreateView(APIView):
 class ReportBackHeldView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=s.HeldIn, responses=s.ReportBackOut)
+    @extend_schema(request=s.ReportBackHeldIn, responses=s.ReportBackOut)
     def post(self, request, pk):
-        ser = s.HeldIn(data=request.data)
+        ser = s.ReportBackHeldIn(data=request.data)
         ser.is_valid(raise_exception=True)
         rb = report_back_hold(report_back_id=pk, actor=request.user, **ser.validated_data)
         return Response(s.ReportBackOut(rb).data)
@@ -301,9 +301,9 @@ class ReportBackRatingView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [RatingThrottle]
 
-    @extend_schema(request=s.RatingIn, responses={201: OpenApiResponse(description="评价已记录")})
+    @extend_schema(request=s.ReportBackRatingIn, responses={201: OpenApiResponse(description="评价已记录")})
     def post(self, request, pk):
-        ser = s.RatingIn(data=request.data)
+        ser = s.ReportBackRatingIn(data=request.data)
         ser.is_valid(raise_exception=True)
         report_back_rate(report_back_id=pk, **ser.validated_data)
         return Response({"detail": _("感谢您的评价。")}, status=status.HTTP_201_CREATED)
@@ -312,9 +312,9 @@ class ReportBackRatingView(APIView):
 class PaperTallyView(APIView):
     permission_classes = [IsAreaStaff]
 
-    @extend_schema(request=s.PaperTallyIn, responses=s.ReportBackOut)
+    @extend_schema(request=s.ReportBackPaperTallyIn, responses=s.ReportBackOut)
     def post(self, request, pk):
-        ser = s.PaperTallyIn(data=request.data)
+        ser = s.ReportBackPaperTallyIn(data=request.data)
         ser.is_valid(raise_exception=True)
         rb = paper_tally_enter(report_back_id=pk, actor=request.user, **ser.validated_data)
         return Response(s.ReportBackOut(rb).data)
@@ -333,7 +333,7 @@ class ReportBackResultView(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=s.ResultOut)
+    @extend_schema(responses=s.ReportBackResultOut)
     def get(self, request, pk):
         rb = get_or_not_found(ReportBack.objects.select_related("station__area"), pk=pk)
         if (
@@ -347,7 +347,7 @@ class ReportBackResultView(APIView):
             raise NotFound()
         t = rb.tally()
         return Response(
-            s.ResultOut(
+            s.ReportBackResultOut(
                 {
                     "votes": t.total,
                     "satisfied": t.satisfied,

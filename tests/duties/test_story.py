@@ -174,6 +174,16 @@ def test_a_delegates_year(
     assert body["report_backs"][0]["satisfaction_rate"] == pytest.approx(31 / 34)
     assert "score" not in str(body) and "points" not in str(body)
 
+    # The books: the activity book lists exactly those acts; the report-back book the result.
+    r = st.get(f"/api/v1/books/activities/?station={station.pk}")
+    assert sorted(row[2] for row in r.json()["sheets"][0]["rows"]) == sorted(
+        str(DutyEntry(kind=k).get_kind_display()) for k in kinds
+    )
+    r = st.get(f"/api/v1/books/report-backs/?station={station.pk}")
+    assert r.json()["sheets"][0]["rows"][0][4:7] == [21, 10, 3]
+    r = st.get(f"/api/v1/books/trainings/?station={station.pk}")
+    assert [row[1] for row in r.json()["sheets"][0]["rows"]] == ["代表履职培训"]
+
     # A reception log deleted in the admin: reversing entries, the score falls back.
     log = ReceptionLog.objects.get()
     admin = UserFactory(username="root", is_superuser=True, is_staff=True, role=User.Role.ADMIN)

@@ -24,6 +24,7 @@ from supervision.services.assessments import assessment_create, assessment_open
 from supervision.services.questions import opinion_issue, question_ask
 from supervision.services.rectifications import rectification_report
 from supervision.services.topics import collection_window_open, topic_propose, topic_select
+from tests.duties import admin_world as duties_world
 from tests.factories import (
     AppointmentFactory,
     DelegateFactory,
@@ -274,6 +275,7 @@ def build(tree, station: Station, delegate, unit, staff, unit_user, admin_user) 
     world |= _motions(tree, delegate, staff)
     world |= _legislation(tree, station, delegate, staff)
     world["open311.apiclient"] = [client_issue(name="商州区12345", area=tree.county).client]
+    world |= duties_world.build(tree, station, delegate, staff)
     for label, objects in world.items():
         if not label.startswith("_"):
             for obj in objects:

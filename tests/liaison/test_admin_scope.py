@@ -30,8 +30,9 @@ GLOBAL_ADMINS = {
     "axes.accessfailurelog",
     "core.workdayoverride",
     "notifications.notification",
+    "duties.dutyrule",
 }
-OPEN_TO_PORTAL_ADMINS = {"core.workdayoverride"}
+OPEN_TO_PORTAL_ADMINS = {"core.workdayoverride", "duties.dutyrule"}
 
 
 def _registry() -> dict[str, admin.ModelAdmin]:
