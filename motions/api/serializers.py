@@ -17,41 +17,39 @@ class MotionInSerializer(serializers.Serializer):
     draft = serializers.BooleanField(default=False, help_text=_("只保存草稿，不提交"))
 
 
-class ReferenceInSerializer(serializers.Serializer):
+class MotionReferenceInSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
-class ReferInSerializer(serializers.Serializer):
+class MotionReferInSerializer(serializers.Serializer):
     lead_unit = IdField()
     cohandling_units = IdListField(required=False, default=list, max_length=20)
     key = serializers.BooleanField(default=False)
     leader = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
 
 
-class ContactInSerializer(serializers.Serializer):
+class MotionContactInSerializer(serializers.Serializer):
     way = serializers.ChoiceField(choices=Contact.Way.choices)
     note = serializers.CharField(max_length=1000)
 
 
-class ReplyInSerializer(serializers.Serializer):
+class MotionReplyInSerializer(serializers.Serializer):
     content = serializers.CharField(max_length=5000)
     public = serializers.BooleanField(default=False)
 
-    def to_internal_value(self, data):
-        out = super().to_internal_value(data)
-        cls = data.get("class") if hasattr(data, "get") else None
-        if cls not in ReplyClass.values:
-            raise serializers.ValidationError({"class": [_("请选择 A、B 或 C 类。")]})
-        out["reply_class"] = cls
-        return out
+
+# `class` is a Python keyword: the field is declared by name (API.md: `{class: A/B/C, content, public}`).
+MotionReplyInSerializer._declared_fields["class"] = serializers.ChoiceField(
+    choices=ReplyClass.choices, error_messages={"invalid_choice": _("请选择 A、B 或 C 类。")}
+)
 
 
-class RatingInSerializer(serializers.Serializer):
+class MotionRatingInSerializer(serializers.Serializer):
     rating = serializers.ChoiceField(choices=Satisfaction.choices)
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class AttachmentsInSerializer(serializers.Serializer):
+class MotionAttachmentsInSerializer(serializers.Serializer):
     attachments = serializers.ListField(child=serializers.FileField(), max_length=5)
 
 

@@ -130,7 +130,7 @@ class SubmitView(APIView):
 class AttachmentsView(APIView):
     permission_classes = [IsDelegateUser]
 
-    @extend_schema(request=s_.AttachmentsInSerializer, responses={201: dict})
+    @extend_schema(request=s_.MotionAttachmentsInSerializer, responses={201: dict})
     def post(self, request, pk):
         m = _mine(
             request,
@@ -162,10 +162,10 @@ class RegisterView(_Action):
 
 
 class ReferenceView(_Action):
-    @extend_schema(request=s_.ReferenceInSerializer, responses={200: dict})
+    @extend_schema(request=s_.MotionReferenceInSerializer, responses={200: dict})
     def post(self, request, pk):
         m = _mine(request, pk, self.scope(request))
-        ser = s_.ReferenceInSerializer(data=request.data)
+        ser = s_.MotionReferenceInSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         return _out(motion_reference(motion_id=m.pk, reason=ser.validated_data["reason"], actor=request.user))
 
@@ -185,10 +185,10 @@ def _units(request, ids) -> list[HandlingUnit]:
 
 
 class ReferView(_Action):
-    @extend_schema(request=s_.ReferInSerializer, responses={200: dict})
+    @extend_schema(request=s_.MotionReferInSerializer, responses={200: dict})
     def post(self, request, pk):
         m = _mine(request, pk, self.scope(request))
-        ser = s_.ReferInSerializer(data=request.data)
+        ser = s_.MotionReferInSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
         lead, *others = _units(request, [d["lead_unit"], *d["cohandling_units"]])
@@ -207,10 +207,10 @@ class ReferView(_Action):
 class ContactView(APIView):
     permission_classes = [IsUnitUser]
 
-    @extend_schema(request=s_.ContactInSerializer, responses={201: dict})
+    @extend_schema(request=s_.MotionContactInSerializer, responses={201: dict})
     def post(self, request, pk):
         m = _mine(request, pk, selectors.for_unit(request.user))
-        ser = s_.ContactInSerializer(data=request.data)
+        ser = s_.MotionContactInSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         motion_contact(motion_id=m.pk, actor=request.user, **ser.validated_data)
         return _out(m, status.HTTP_201_CREATED)
@@ -219,21 +219,30 @@ class ContactView(APIView):
 class ReplyView(APIView):
     permission_classes = [IsUnitUser]
 
-    @extend_schema(request=s_.ReplyInSerializer, responses={200: dict})
+    @extend_schema(request=s_.MotionReplyInSerializer, responses={200: dict})
     def post(self, request, pk):
         m = _mine(request, pk, selectors.for_unit(request.user))
-        ser = s_.ReplyInSerializer(data=request.data)
+        ser = s_.MotionReplyInSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        return _out(motion_reply(motion_id=m.pk, actor=request.user, **ser.validated_data))
+        d = ser.validated_data
+        return _out(
+            motion_reply(
+                motion_id=m.pk,
+                actor=request.user,
+                reply_class=d["class"],
+                content=d["content"],
+                public=d["public"],
+            )
+        )
 
 
 class RatingView(APIView):
     permission_classes = [IsDelegateUser]
 
-    @extend_schema(request=s_.RatingInSerializer, responses={200: dict})
+    @extend_schema(request=s_.MotionRatingInSerializer, responses={200: dict})
     def post(self, request, pk):
         m = _mine(request, pk, selectors.for_delegate(request.user.delegate_id))
-        ser = s_.RatingInSerializer(data=request.data)
+        ser = s_.MotionRatingInSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         return _out(motion_rate(motion_id=m.pk, delegate=request.user.delegate, **ser.validated_data))
 
