@@ -9,6 +9,7 @@
     jieba segmentation its search column needs; body `{title, content, station, area_id}`.
   - `topics/<id>/support/`: a topic support's three statements (claim the code, count, the unique row); body
     `{phone, code}` with a valid code.
+  - `drafts/<id>/opinions/`: a public legislative opinion and its history row; body `{article, content}`.
 """
 
 import json
@@ -133,11 +134,40 @@ def floor_support(request, topic_id: int):
     return JsonResponse({"supports": supports}, status=201)
 
 
+@csrf_exempt
+def floor_legislative_opinion(request, draft_id: int):
+    """A public legislative opinion as plain SQL: the opinion row and its history row in one transaction,
+    under a fresh tracking code; body `{article, content}`."""
+    from legislation.models import Opinion
+    from liaison.codes import new_code
+
+    d = json.loads(request.body)
+    now = timezone.now()
+    o = Opinion(
+        draft_id=draft_id,
+        article_id=d.get("article"),
+        content=d["content"],
+        source="public",
+        tracking_code=new_code(10),
+        created_at=now,
+    )
+    history = Opinion.history.model
+    with transaction.atomic(), connection.cursor() as cursor:
+        o.pk = _insert(cursor, o)
+        copied = {
+            f.attname: getattr(o, f.attname) for f in history._meta.concrete_fields if hasattr(o, f.attname)
+        }
+        copied.pop("history_id", None)
+        _insert(cursor, history(**copied, history_date=now, history_type="+"))
+    return JsonResponse({"tracking_code": o.tracking_code}, status=201)
+
+
 urlpatterns = [
     path("bench/trivial/", trivial, name="bench-trivial"),
     path("bench/trivial-post/", trivial_post),
     path("bench/floor/insert/", floor_insert),
     path("bench/floor/suggestion/", floor_suggestion),
     path("bench/floor/topics/<int:topic_id>/support/", floor_support),
+    path("bench/floor/drafts/<int:draft_id>/opinions/", floor_legislative_opinion),
     path("", include("liaison.urls")),
 ]

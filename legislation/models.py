@@ -291,7 +291,8 @@ class Opinion(models.Model):
         verbose_name = _("立法意见")
         verbose_name_plural = _("立法意见")
         indexes = [
-            models.Index(fields=["draft", "article", "status"]),
+            # Covers the per-article counts of the public pages (received / forwarded / adopted): index-only.
+            models.Index(fields=["draft", "article", "status", "outcome"], name="lo_draft_article_counts"),
             models.Index(fields=["draft", "status"]),
             models.Index(fields=["station", "created_at"]),
         ]

@@ -56,6 +56,13 @@ def articles(draft: Draft) -> list[Article]:
     )
 
 
+def article_of(draft: Draft, article_id, *, missing_ok: bool = False) -> Article | None:
+    article = Article.objects.filter(draft=draft, pk=article_id).first() if article_id else None
+    if article is None and not missing_ok:
+        raise NotFound()
+    return article
+
+
 @dataclass
 class Counts:
     received: int = 0

@@ -8,6 +8,7 @@ urlpatterns = [
     # public, phone-first
     path("legislation/", views.index, name="index"),
     path("legislation/drafts/<int:pk>/", views.draft_detail, name="draft"),
+    path("legislation/drafts/<int:pk>/articles/<int:article_pk>/", views.article_comment, name="article"),
     path("legislation/drafts/<int:pk>/opinions/", views.opinion_create, name="opinion-create"),
     path("legislation/drafts/<int:pk>/feedback/", views.feedback, name="feedback"),
     path("legislation/drafts/<int:pk>/diff/", views.diff, name="diff"),

@@ -3,6 +3,7 @@ under each article, the tracking page, the feedback and the diff between stages.
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from liaison.errors import DomainError, show_domain_error
@@ -26,18 +27,34 @@ def index(request):
     return render(request, "legislation/index.html", {"open_drafts": open_, "page_obj": page_obj})
 
 
-def _draft_page(request, draft: Draft, form=None, form_article=None, status=200):
+def _article_page(request, draft: Draft, article, form=None, status=200):
+    ctx = {"draft": draft, "article": article, "form": form or OpinionForm(initial={"article": article.pk})}
+    return render(request, "legislation/article_comment.html", ctx, status=status)
+
+
+def article_comment(request, pk, article_pk):
+    """One article and its comment form: what "对本条提意见" under an article opens (a phone shows one
+    article at a time; the draft page stays light with 200 articles)."""
+    draft = selectors.public_draft(pk)
+    article = selectors.article_of(draft, article_pk)
+    if not draft.is_open:
+        return see_other(request, "legislation:draft", draft.pk)
+    return _article_page(request, draft, article)
+
+
+def _draft_page(request, draft: Draft, form=None, status=200):
     counts = selectors.counts_by_article(draft)
     zero = selectors.Counts()
     items = selectors.articles(draft)
+    base = reverse("legislation:draft", args=[draft.pk]) + "articles/"
     for a in items:
         a.counts = counts.get(a.pk, zero)
+        a.comment_url = f"{base}{a.pk}/"
     ctx = {
         "draft": draft,
         "chapters": selectors.by_chapter(items),
         "whole": counts.get(None, zero),
         "form": form,
-        "form_article": form_article,
         "published": draft.status == Draft.Status.FEEDBACK_PUBLISHED,
         "has_next": draft.next_stages.filter(status__in=selectors.PUBLIC_STATUSES).only("id").first(),
     }
@@ -69,7 +86,13 @@ def opinion_create(request, pk):
         else:
             request.session["legislation_new_code"] = opinion.tracking_code
             return see_other(request, "legislation:track", opinion.tracking_code)
-    return _draft_page(request, draft, form=form, form_article=form.data.get("article"), status=400)
+    article = None
+    if form.is_valid() or "article" not in form.errors:
+        article_id = form.cleaned_data.get("article") if hasattr(form, "cleaned_data") else None
+        article = selectors.article_of(draft, article_id, missing_ok=True) if article_id else None
+    if article is not None:
+        return _article_page(request, draft, article, form=form, status=400)
+    return _draft_page(request, draft, form=form, status=400)
 
 
 @require_http_methods(["GET", "POST"])

@@ -26,6 +26,19 @@ def test_constituent_comments_on_an_article_and_tracks_it(client, open_draft):
     assert page.status_code == 200
     html = page.content.decode()
     assert article["text"] in html and 'name="website"' in html
+    comment_url = f"/legislation/drafts/{draft_id}/articles/{article['id']}/"
+    assert comment_url in html
+    form_page = client.get(comment_url).content.decode()
+    assert article["text"] in form_page and f'name="article" value="{article["id"]}"' in form_page
+    # an invalid submission comes back on the article's page, the text kept
+    r = client.post(
+        f"/legislation/drafts/{draft_id}/opinions/", {"article": article["id"], "content": "好", "phone": "1"}
+    )
+    assert (
+        r.status_code == 400
+        and article["text"] in r.content.decode()
+        and ">好</textarea>" in r.content.decode()
+    )
     r = client.post(
         f"/legislation/drafts/{draft_id}/opinions/",
         {
@@ -43,7 +56,7 @@ def test_constituent_comments_on_an_article_and_tracks_it(client, open_draft):
     assert code in t and "第五条应写明服务时限。" in t and "刘一" not in t and "13900001111" not in t
     # the count shows on the draft page, never the name
     html = client.get(f"/legislation/drafts/{draft_id}/").content.decode()
-    assert "刘一" not in html and "1条意见" in html
+    assert "刘一" not in html and "意见 1" in html
     # the lookup form leads to the same page
     r = client.post("/legislation/track/", {"code": code.lower()})
     assert r.status_code == 303
