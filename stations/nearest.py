@@ -60,7 +60,9 @@ def nearest(
     qs = qs.filter(is_active=True, latitude__isnull=False, longitude__isnull=False)
 
     def candidates(radius: float) -> list[Nearby]:
-        rows = qs.filter(**_box(lat, lng, radius)).values_list("id", "latitude", "longitude")[:CANDIDATE_CAP]
+        # order_by(): no default ordering (it would join the areas and sort the candidates for nothing).
+        box = qs.filter(**_box(lat, lng, radius)).order_by()
+        rows = box.values_list("id", "latitude", "longitude")[:CANDIDATE_CAP]
         return [Nearby(pk, round(haversine_m(lat, lng, float(la), float(lo)))) for pk, la, lo in rows]
 
     def order(items: list[Nearby]) -> list[Nearby]:

@@ -115,7 +115,12 @@ def nearest_stations(lat: float, lng: float, *, limit: int = 10) -> list[Station
     from .nearest import nearest
 
     found = nearest(lat, lng, limit=limit)
-    by_id = Station.objects.select_related("area").in_bulk([n.station_id for n in found])
+    by_id = {
+        s.pk: s
+        for s in Station.objects.select_related("area")
+        .filter(pk__in=[n.station_id for n in found])
+        .order_by()
+    }
     out = []
     for n in found:
         station = by_id.get(n.station_id)
