@@ -133,10 +133,14 @@ def main() -> int:
     def page_cached():
         assert c.get("/figures/", query).status_code == 200
 
-    for fn in (nearest, figures_uncached, page_cached):
+    def trivial():
+        assert c.get("/bench/trivial/").status_code == 200
+
+    for fn in (trivial, nearest, figures_uncached, page_cached):
         fn()  # warm up
     log(f"\n{'target':<48} {'median ms':>10} {'p95 ms':>8}")
     for name, fn, runs in [
+        ("bench/trivial/ (baseline: HttpResponse('ok'))", trivial, args.runs),
         (f"stations/nearest/ ({Station.objects.count():,} stations)", nearest, args.runs),
         (f"api figures/ city {year}, uncached", figures_uncached, max(20, args.runs // 10)),
         (f"api figures/ city {year}, cached", figures_cached, args.runs),

@@ -11,7 +11,8 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import FloatField, QuerySet
+from django.db.models.functions import Cast
 
 from .models import Station
 
@@ -62,8 +63,9 @@ def nearest(
     def candidates(radius: float) -> list[Nearby]:
         # order_by(): no default ordering (it would join the areas and sort the candidates for nothing).
         box = qs.filter(**_box(lat, lng, radius)).order_by()
-        rows = box.values_list("id", "latitude", "longitude")[:CANDIDATE_CAP]
-        return [Nearby(pk, round(haversine_m(lat, lng, float(la), float(lo)))) for pk, la, lo in rows]
+        # As floats: no Decimal made per candidate (the WHERE still reads the index).
+        rows = box.values_list("id", Cast("latitude", FloatField()), Cast("longitude", FloatField()))
+        return [Nearby(pk, round(haversine_m(lat, lng, la, lo))) for pk, la, lo in rows[:CANDIDATE_CAP]]
 
     def order(items: list[Nearby]) -> list[Nearby]:
         return sorted(items, key=lambda n: (n.distance_m, n.station_id))
