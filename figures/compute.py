@@ -98,7 +98,7 @@ def receptions(area: Area, year: int, today: dt.date) -> Section:
 
 def opinions(area: Area, year: int, today: dt.date) -> Section:
     first, last = _year_bounds(year)
-    board = stats.dashboard(area, stats.Period(first, min(last, today)), today=today)
+    board = stats.dashboard(area, stats.Period(first, min(last, today)), today=today, public=True)
     t = board["totals"]
     monthly = {row["label"]: row["received"] for row in board["by_month"]}
     trend = [(label, monthly.get(f"{year}-{m:02d}", 0)) for m, label in enumerate(_months(), start=1)]

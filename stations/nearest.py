@@ -8,10 +8,11 @@ inactive ones, are never candidates.
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import FloatField, QuerySet
+from django.db.models.functions import Cast
 
 from .models import Station
 
@@ -29,6 +30,7 @@ BISECTIONS = 6
 class Nearby:
     station_id: int
     distance_m: int
+    row: dict = field(default_factory=dict, compare=False)  # the `fields` asked for, read with the candidates
 
 
 def haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
@@ -53,15 +55,32 @@ def _box(lat: float, lng: float, radius_m: float) -> dict:
 
 
 def nearest(
-    lat: float, lng: float, *, limit: int = LIMIT, queryset: QuerySet[Station] | None = None
+    lat: float,
+    lng: float,
+    *,
+    limit: int = LIMIT,
+    queryset: QuerySet[Station] | None = None,
+    fields: tuple[str, ...] = (),
 ) -> list[Nearby]:
-    """The `limit` active stations nearest to (lat, lng), nearest first, with their distance in metres."""
+    """The `limit` active stations nearest to (lat, lng), nearest first, with their distance in metres.
+
+    `fields` (e.g. "name", "area__code") are read in the same queries and returned in each Nearby's `row`, so
+    a caller needs no further query for the stations it shows.
+    """
     qs = queryset if queryset is not None else Station.objects.all()
     qs = qs.filter(is_active=True, latitude__isnull=False, longitude__isnull=False)
 
     def candidates(radius: float) -> list[Nearby]:
-        rows = qs.filter(**_box(lat, lng, radius)).values_list("id", "latitude", "longitude")[:CANDIDATE_CAP]
-        return [Nearby(pk, round(haversine_m(lat, lng, float(la), float(lo)))) for pk, la, lo in rows]
+        # order_by(): no default ordering (it would join the areas and sort the candidates for nothing).
+        box = qs.filter(**_box(lat, lng, radius)).order_by()
+        # As floats: no Decimal made per candidate (the WHERE still reads the index).
+        rows = box.annotate(_lat=Cast("latitude", FloatField()), _lng=Cast("longitude", FloatField())).values(
+            "id", "_lat", "_lng", *fields
+        )
+        return [
+            Nearby(r["id"], round(haversine_m(lat, lng, r["_lat"], r["_lng"])), r)
+            for r in rows[:CANDIDATE_CAP]
+        ]
 
     def order(items: list[Nearby]) -> list[Nearby]:
         return sorted(items, key=lambda n: (n.distance_m, n.station_id))

@@ -118,19 +118,18 @@ def appointments_for(user) -> QuerySet[Appointment]:
     return qs.filter(conditions)
 
 
-def nearest_stations(lat: float, lng: float, *, limit: int = 10) -> list[Station]:
-    """The nearest active stations with coordinates, nearest first, each with `distance_m` (metres).
+NEARBY_FIELDS = ("name", "kind", "address", "phone", "opening_hours", "area__code", "area__name")
 
-    A few bounded queries (stations.nearest) and one for the stations and their areas, whatever the table's size.
-    """
+
+def nearest_stations(lat: float, lng: float, *, limit: int = 10) -> list[dict]:
+    """The nearest active stations with coordinates, nearest first: their public fields, coordinates and
+    `distance_m` (metres). Two or three bounded queries (stations.nearest), whatever the table's size."""
     from .nearest import nearest
 
-    found = nearest(lat, lng, limit=limit)
-    by_id = Station.objects.select_related("area").in_bulk([n.station_id for n in found])
     out = []
-    for n in found:
-        station = by_id.get(n.station_id)
-        if station is not None:
-            station.distance_m = n.distance_m
-            out.append(station)
+    for n in nearest(lat, lng, limit=limit, fields=NEARBY_FIELDS):
+        row = dict(n.row)
+        row["latitude"], row["longitude"] = row.pop("_lat"), row.pop("_lng")
+        row["distance_m"] = n.distance_m
+        out.append(row)
     return out

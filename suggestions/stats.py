@@ -166,7 +166,7 @@ def _in_subtree(area: Area) -> Q:
     return Q(area_id__in=Area.objects.filter(path__startswith=area.path).values("id"))
 
 
-def _live(area: Area, period: Period, today: dt.date) -> Parts:
+def _live(area: Area, period: Period, today: dt.date, dims=tuple(DIMS), units: bool = True) -> Parts:
     """Count a stretch of time straight from the suggestions and referrals (five aggregate queries)."""
     lo, hi = period.bounds()
     qs = Suggestion.objects.filter(_in_subtree(area), created_at__gte=lo, created_at__lt=hi)
@@ -176,11 +176,13 @@ def _live(area: Area, period: Period, today: dt.date) -> Parts:
         _add(parts.by_month[_month_of(r["month"])], r, ALL_COUNTERS)
         _add(parts.totals, r, ALL_COUNTERS)  # the months partition the stretch
     for dim, column in DIMS.items():
-        for r in qs.values(column).annotate(**aggs).order_by():
-            _add(parts.by_dim[dim][_dim_value(r[column])], r, ALL_COUNTERS)
-    units = Referral.objects.filter(_in_subtree(area), created_at__gte=lo, created_at__lt=hi)
-    for r in units.values("unit_id").annotate(**_unit_aggregates()).order_by():
-        _add(parts.by_unit[r["unit_id"]], r, UNIT_COUNTERS)
+        if dim in dims:
+            for r in qs.values(column).annotate(**aggs).order_by():
+                _add(parts.by_dim[dim][_dim_value(r[column])], r, ALL_COUNTERS)
+    if units:
+        referrals = Referral.objects.filter(_in_subtree(area), created_at__gte=lo, created_at__lt=hi)
+        for r in referrals.values("unit_id").annotate(**_unit_aggregates()).order_by():
+            _add(parts.by_unit[r["unit_id"]], r, UNIT_COUNTERS)
     return parts
 
 
@@ -188,7 +190,9 @@ def _dim_value(v) -> str:
     return "" if v is None else str(v)
 
 
-def _from_cells(area: Area, first: dt.date, stop: dt.date, today: dt.date) -> Parts:
+def _from_cells(
+    area: Area, first: dt.date, stop: dt.date, today: dt.date, dims=tuple(DIMS), units: bool = True
+) -> Parts:
     """Sum the cells of months [first, stop) under the area (three queries), plus the late triage (one)."""
     parts = Parts()
     cells = MonthlyStats.objects.filter(key__startswith=area.path, month__gte=first, month__lt=stop)
@@ -196,11 +200,14 @@ def _from_cells(area: Area, first: dt.date, stop: dt.date, today: dt.date) -> Pa
     for r in cells.filter(dim=MonthlyStats.Dim.ALL).values("month").annotate(**sums).order_by():
         _add(parts.by_month[r["month"]], r, COUNTERS)
         _add(parts.totals, r, COUNTERS)
-    for r in cells.exclude(dim=MonthlyStats.Dim.ALL).values("dim", "value").annotate(**sums).order_by():
+    for r in cells.filter(dim__in=dims).values("dim", "value").annotate(**sums).order_by():
         _add(parts.by_dim[r["dim"]][r["value"]], r, COUNTERS)
-    units = MonthlyUnitStats.objects.filter(key__startswith=area.path, month__gte=first, month__lt=stop)
-    for r in units.values("unit_id").annotate(**{n: Sum(n) for n in UNIT_COUNTERS}).order_by():
-        _add(parts.by_unit[r["unit_id"]], r, UNIT_COUNTERS)
+    if units:
+        unit_cells = MonthlyUnitStats.objects.filter(
+            key__startswith=area.path, month__gte=first, month__lt=stop
+        )
+        for r in unit_cells.values("unit_id").annotate(**{n: Sum(n) for n in UNIT_COUNTERS}).order_by():
+            _add(parts.by_unit[r["unit_id"]], r, UNIT_COUNTERS)
     # Suggestions still awaiting triage past their deadline: only status `submitted` ones can be.
     late = Suggestion.objects.filter(
         _in_subtree(area),
@@ -238,17 +245,21 @@ def _split(period: Period) -> tuple[tuple[dt.date, dt.date] | None, list[Period]
 
 
 # --- the dashboard ------------------------------------------------------------------------------------------
-def dashboard(area: Area, period: Period, *, today: dt.date | None = None) -> dict:
+def dashboard(area: Area, period: Period, *, today: dt.date | None = None, public: bool = False) -> dict:
     """Totals and breakdowns for the area's subtree and the period: a fixed number of queries, whatever the
-    number of suggestions (cells for whole months; live counts for the rest, see the module docstring)."""
+    number of suggestions (cells for whole months; live counts for the rest, see the module docstring).
+
+    `public`: only what the public figures show (totals, months, categories, channels): no breakdown by
+    station or unit, the two largest reads (`by_station` and `by_unit` are empty)."""
     today = today or timezone.localdate()
+    dims = (MonthlyStats.Dim.CATEGORY, MonthlyStats.Dim.CHANNEL) if public else tuple(DIMS)
     months, edges = _split(period) if uses_cells(area) else (None, [period])
     parts = Parts()
     if months:
         refresh(unless_newer_than=dt.timedelta(seconds=conf.STATS_FOLD_SECONDS))
-        parts.merge(_from_cells(area, *months, today))
+        parts.merge(_from_cells(area, *months, today, dims=dims, units=not public))
     for edge in edges:
-        parts.merge(_live(area, edge, today))
+        parts.merge(_live(area, edge, today, dims=dims, units=not public))
     return _present(area, period, parts)
 
 

@@ -155,3 +155,12 @@ def test_fixed_number_of_queries(tree, station, delegate, unit, django_assert_ma
     # Cached: the next read runs (almost) nothing.
     with django_assert_max_num_queries(2):
         Client().get(API, {"area": tree.city.code, "year": year})
+
+
+def test_page_is_cached(tree, station, delegate, unit, django_assert_max_num_queries):
+    year = world(tree, station, delegate, unit)
+    c = Client()
+    first = c.get(PAGE, {"area": tree.county.code, "year": year}).content
+    with django_assert_max_num_queries(2):  # the area and the picker's areas
+        again = c.get(PAGE, {"area": tree.county.code, "year": year}).content
+    assert again == first
