@@ -22,6 +22,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "channel",
         "recipient",
         "masked_address",
+        "subject",
         "status",
         "attempts",
         "last_error",

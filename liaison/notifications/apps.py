@@ -15,7 +15,7 @@ def check_sms_backend(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         get_backend()
     except ImproperlyConfigured as exc:
         return [checks.Error(str(exc), id="notifications.E001")]
-    except ImportError as exc:
+    except (ImportError, TypeError, ValueError) as exc:  # a bad dotted path or a missing SDK
         return [
             checks.Error(
                 f"SMS_BACKEND cannot be loaded: {exc}",

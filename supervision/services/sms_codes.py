@@ -90,7 +90,7 @@ def sms_code_claim(*, phone: str, code: str, purpose: str, now: dt.datetime | No
         pk=_live_code(p_hash, purpose, now),
         used_at=None,
         code_hash=_code_hash(p_hash, code),
-        failed_attempts__lt=conf.sms_code_max_attempts(),
+        failed_attempts__lt=conf.SMS_CODE_MAX_ATTEMPTS,
     ).update(used_at=now)
     if claimed != 1:
         raise ValidationFailed({"code": [_("验证码错误或已过期，请重新获取。")]})

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from stations.models import Appointment
 from supervision.models import CollectionWindow, Topic, TopicSupport
 
-from .test_supervision import PHONE, sms  # noqa: F401 - the SMS capture fixture
+from .test_supervision import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
