@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from liaison.errors import Conflict, InvalidTransition, ValidationFailed
 from liaison.notifications.models import Notification
@@ -148,7 +149,7 @@ def test_delegate_suggestion_defaults_to_three_months(tree, delegate, staff, uni
     suggestion_accept(suggestion_id=s.pk, actor=staff)
     suggestion_refer(suggestion_id=s.pk, lead_unit=unit, actor=staff)
     s.refresh_from_db()
-    today = s.referred_at.date()
+    today = timezone.localdate(s.referred_at)  # the deadlines count in local days (Asia/Shanghai)
     assert (s.reply_due - today).days in range(89, 93)
     # At most six months, even if asked for more.
     ref = s.referrals.get()
