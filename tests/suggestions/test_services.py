@@ -7,12 +7,12 @@ from django.utils import timezone
 
 from liaison.errors import Conflict, InvalidTransition, ValidationFailed
 from liaison.notifications.models import Notification
-from liaison.notifications.recipients import handling_staff, supervising_staff
 from liaison.workdays import add_months
 from stations.models import ReceptionLogItem
 from stations.services import reception_log_create
 from suggestions.jobs import reception_items_sweep, suggestion_close_expired
 from suggestions.models import ExtensionRequest, Referral, Suggestion, SuggestionEvent
+from suggestions.selectors import handling_staff, supervising_staff
 from suggestions.services.intake import suggestion_submit
 from suggestions.services.ratings import suggestion_rate
 from suggestions.services.referrals import (
@@ -149,7 +149,7 @@ def test_delegate_suggestion_defaults_to_three_months(tree, delegate, staff, uni
     suggestion_accept(suggestion_id=s.pk, actor=staff)
     suggestion_refer(suggestion_id=s.pk, lead_unit=unit, actor=staff)
     s.refresh_from_db()
-    today = timezone.localdate(s.referred_at)
+    today = timezone.localdate(s.referred_at)  # the deadlines count in local days (Asia/Shanghai)
     assert (s.reply_due - today).days in range(89, 93)
     # At most six months, even if asked for more.
     ref = s.referrals.get()
