@@ -209,3 +209,27 @@ def test_a_user_without_a_role_is_refused_everywhere(world, client_for):
         assert r.status_code in (403, 200), (name, r.status_code)
         if r.status_code == 200:
             assert _rows(r) == [], name
+
+
+def test_area_tests_fail_closed_on_a_missing_path(tree, personas):
+    from liaison.scoping import path_contains, user_sees_area
+    from stations.models import Area
+
+    city_staff, county_staff = personas["staff"]
+    assert tree.city.contains(tree.county) and tree.county.contains(tree.village.path)
+    assert not tree.county.contains(tree.other_county) and not tree.county.contains(tree.city)
+    assert (
+        not tree.county.contains(None)
+        and not tree.county.contains("")
+        and not Area(path="").contains(tree.county)
+    )
+    assert (
+        path_contains("", tree.county) and not path_contains("", "") and not path_contains(None, tree.county)
+    )
+    assert user_sees_area(personas["root"], tree.other_county) and user_sees_area(
+        city_staff, tree.other_county
+    )
+    assert user_sees_area(county_staff, tree.village) and not user_sees_area(county_staff, tree.other_county)
+    assert not user_sees_area(county_staff, Area(code="611002999000"))  # unsaved: no path
+    nobody = UserFactory(username="no-role", area=tree.city)
+    assert not user_sees_area(nobody, tree.county)

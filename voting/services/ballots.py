@@ -4,6 +4,7 @@ and the recount. The count itself is a read: voting.selectors.ballot_tally."""
 from collections.abc import Iterable, Mapping
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -194,8 +195,9 @@ def ballot_open(*, ballot_id: int, actor=None) -> Ballot:
     return ballot
 
 
-def _ballot_for_cast(ballot_id: int) -> Ballot:
-    """Read the ballot under a shared row lock on PostgreSQL (one query).
+def _ballot_for_cast(ballot_id: int, delegate_id: int) -> Ballot:
+    """Read the ballot under a shared row lock on PostgreSQL, with the voter's roll entry as `roll_id` and
+    `roll_present` (None when not on the roll): one query.
 
     Many voters hold FOR SHARE at once, while `ballot_close` (FOR UPDATE) waits for them to commit and every cast
     that starts after the close sees it closed: no paper can slip in after the close. SQLite runs one write
@@ -204,17 +206,27 @@ def _ballot_for_cast(ballot_id: int) -> Ballot:
     fields = ("id", "status", "secret", "allow_change", "title")
     if to_id(ballot_id) is None:  # the raw query below takes only what a key can hold
         raise NotFound()
+    delegate_id = to_id(delegate_id) or 0  # no roll entry has id 0: "not on the roll"
     if connection.vendor == "postgresql":
-        table = Ballot._meta.db_table
+        table, roll = Ballot._meta.db_table, BallotRollEntry._meta.db_table
+        entry = f"FROM {roll} r WHERE r.ballot_id = b.id AND r.delegate_id = %s"
         rows = list(
             Ballot.objects.raw(
-                f"SELECT {', '.join(fields)} FROM {table} WHERE id = %s FOR SHARE", [ballot_id]
+                f"SELECT {', '.join(f'b.{f}' for f in fields)}, (SELECT r.id {entry}) AS roll_id, "
+                f"(SELECT r.present {entry}) AS roll_present FROM {table} b WHERE b.id = %s FOR SHARE OF b",
+                [delegate_id, delegate_id, ballot_id],
             )
         )
         if not rows:
             raise NotFound()
         return rows[0]
-    return get_or_not_found(Ballot.objects.only(*fields), pk=ballot_id)
+    entries = BallotRollEntry.objects.filter(ballot_id=OuterRef("pk"), delegate_id=delegate_id)
+    return get_or_not_found(
+        Ballot.objects.only(*fields).annotate(
+            roll_id=Subquery(entries.values("id")[:1]), roll_present=Subquery(entries.values("present")[:1])
+        ),
+        pk=ballot_id,
+    )
 
 
 def _normalise_choices(choices) -> list[tuple[int, str]]:
@@ -246,22 +258,21 @@ def ballot_cast(*, ballot_id: int, delegate, choices) -> BallotPaper:
     IntegrityError becomes AlreadyVoted (409), so there is no check-then-insert race to lose. Secret ballots
     store the votes with no paper, no delegate and no time. Raises NotFound for an unknown ballot.
 
-    Eight queries for a first paper on PostgreSQL: the ballot (FOR SHARE), the roll entry (read: the roll check;
-    then marked present with its history row, unless it already was), the candidate ids, the paper, its history
-    row, the votes (one multi-row INSERT).
+    Seven queries for a first paper on PostgreSQL: the ballot (FOR SHARE) with the voter's roll entry (the roll
+    check), the entry marked present and its history row (unless it already was), the candidate ids, the paper,
+    its history row, the votes (one multi-row INSERT).
     """
     delegate_id = _pk(delegate)
-    ballot = _ballot_for_cast(ballot_id)
+    ballot = _ballot_for_cast(ballot_id, delegate_id)
     if ballot.status != Ballot.Status.OPEN:
         raise InvalidTransition(
             _("该表决不在投票时间内（当前为“%(s)s”）。") % {"s": ballot.get_status_display()}
         )
     # Whoever votes is present (实到): saved, not updated, so the roll entry's history records it.
-    entry = BallotRollEntry.objects.filter(ballot_id=ballot.pk, delegate_id=delegate_id).first()
-    if entry is None:
+    if ballot.roll_id is None:
         raise NotPermitted(_("您不在本次表决的代表名单中。"))
-    if not entry.present:
-        entry.present = True
+    if not ballot.roll_present:
+        entry = BallotRollEntry(pk=ballot.roll_id, ballot_id=ballot.pk, delegate_id=delegate_id, present=True)
         entry.save(update_fields=["present"])
 
     pairs = _normalise_choices(choices)
