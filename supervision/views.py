@@ -294,8 +294,13 @@ def unit_question(request, pk):
 
 @staff_required
 def staff_workspace(request):
+    return _staff_workspace_page(request)
+
+
+def _staff_workspace_page(request, *, status: int = 200, **failed):
     """The plan, topics to screen, activities, rectifications awaiting acceptance and overdue ones — all within
-    the user's area subtree, one query per list."""
+    the user's area subtree, one query per list. `failed_topic=, failed_action=, failed_form=`: a refused
+    screening of one topic, shown again beside that topic with its error summary (status 400)."""
     user = request.user
     year = timezone.localdate().year
     ctx = {
@@ -319,32 +324,39 @@ def staff_workspace(request):
         ),
         "overdue": list(selectors.overdue_rectifications_for(user)[:50]),
         "select_form": SelectForm(initial={"year": year}),
+        **failed,
     }
-    return render(request, "supervision/staff_workspace.html", ctx)
+    return render(request, "supervision/staff_workspace.html", ctx, status=status)
 
 
 @staff_required
 @require_POST
 def staff_topic(request, pk):
+    """Select a topic for a year's plan or decline it: done, back to the workspace (PRG); refused input, the
+    workspace again with the message beside that topic's field (400)."""
     topic = get_object_or_404(selectors.topics_for_staff(request.user), pk=pk)
     action = request.POST.get("action")
+    if action not in ("select", "decline"):
+        show_domain_error(request, ValidationFailed(_("请求有误")))
+        return redirect("supervision:staff-workspace")
+    form = SelectForm(request.POST) if action == "select" else ReasonForm(request.POST)
     try:
-        if action == "select":
-            form = SelectForm(request.POST)
-            if not form.is_valid():
-                raise ValidationFailed(_("年度不正确。"))
-            topic_select(topic_id=topic.pk, year=form.cleaned_data["year"], actor=request.user)
-            messages.success(request, _("议题已列入年度监督计划。"))
-        elif action == "decline":
-            form = ReasonForm(request.POST)
-            if not form.is_valid():
-                raise ValidationFailed(_("请填写未采纳理由。"))
-            topic_decline(topic_id=topic.pk, reason=form.cleaned_data["reason"], actor=request.user)
-            messages.success(request, _("议题已标记为未采纳。"))
-        else:
-            raise ValidationFailed(_("请求有误"))
+        if form.is_valid():
+            if action == "select":
+                topic_select(topic_id=topic.pk, year=form.cleaned_data["year"], actor=request.user)
+                messages.success(request, _("议题已列入年度监督计划。"))
+            else:
+                topic_decline(topic_id=topic.pk, reason=form.cleaned_data["reason"], actor=request.user)
+                messages.success(request, _("议题已标记为未采纳。"))
     except DomainError as exc:
-        show_domain_error(request, exc)
+        if not (exc.field_errors and set(exc.field_errors) & set(form.fields)):
+            show_domain_error(request, exc)  # not about the input (the topic moved on): said on the page
+            return redirect("supervision:staff-workspace")
+        show_domain_error(request, exc, form)
+    if form.errors:
+        return _staff_workspace_page(
+            request, status=400, failed_topic=topic.pk, failed_action=action, failed_form=form
+        )
     return redirect("supervision:staff-workspace")
 
 
