@@ -39,8 +39,9 @@ class DutiesConfig(AppConfig):
                 (_("五簿一档"), reverse("duties:books")),
                 (_("述职评议"), reverse("duties:report-backs")),
                 (_("学习培训"), reverse("admin:duties_training_changelist")),
-                (_("积分规则"), reverse("admin:duties_dutyrule_changelist")),
             ]
+        if getattr(user, "is_portal_admin", False):
+            links.append((_("积分规则"), reverse("admin:duties_dutyrule_changelist")))
         return links
 
     def seed_demo(self, stdout) -> None:

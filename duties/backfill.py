@@ -171,7 +171,8 @@ def backfill(*, progress: Callable[[str, int, int], None] | None = None) -> dict
         before = DutyEntry.objects.count()
         done = 0
         for batch in _chunks(qs, CHUNK):
-            rows = [e for obj in batch for e in make(obj)]
+            rows = _missing([e for obj in batch for e in make(obj)])
+            # ignore_conflicts still: a live act recorded meanwhile wins, the unique constraint decides.
             DutyEntry.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
             done += len(batch)
             if progress:
@@ -180,6 +181,23 @@ def backfill(*, progress: Callable[[str, int, int], None] | None = None) -> dict
             progress(name, 0, 0)
         made[name] = DutyEntry.objects.count() - before
     return made
+
+
+def _missing(rows: list[DutyEntry]) -> list[DutyEntry]:
+    """The rows not in the ledger yet: one query per source type and chunk, so that a second run reads
+    instead of attempting (and conflicting on) every insert again."""
+    by_type: dict[int, list[DutyEntry]] = {}
+    for r in rows:
+        by_type.setdefault(r.source_type_id, []).append(r)
+    keep: list[DutyEntry] = []
+    for ct_id, group in by_type.items():
+        have = set(
+            DutyEntry.objects.filter(
+                source_type_id=ct_id, source_id__in={r.source_id for r in group}, sign=1
+            ).values_list("delegate_id", "kind", "source_id")
+        )
+        keep += [r for r in group if (r.delegate_id, r.kind, r.source_id) not in have]
+    return keep
 
 
 def _chunks(qs: QuerySet, size: int) -> Iterator[list]:

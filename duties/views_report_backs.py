@@ -1,7 +1,6 @@
 """Report-back pages for staff (schedule, record the meeting, paper tally and its confirmation) and for the
 delegate (record their own meeting). Every write calls the one service; errors show on the page."""
 
-
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator

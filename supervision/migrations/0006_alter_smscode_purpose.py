@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('supervision', '0005_alter_activityrecord_photo'),
+        ("supervision", "0005_alter_activityrecord_photo"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='smscode',
-            name='purpose',
-            field=models.CharField(choices=[('support', '支持议题'), ('report_back', '述职评议')], max_length=20),
+            model_name="smscode",
+            name="purpose",
+            field=models.CharField(
+                choices=[("support", "支持议题"), ("report_back", "述职评议")], max_length=20
+            ),
         ),
     ]

@@ -103,3 +103,23 @@ def test_entry_list_queries_do_not_grow(client_for, staff, tree, station, django
     with django_assert_max_num_queries(6):
         big = c.get("/api/v1/duty-entries/?page_size=200")
     assert small.json()["count"] == 5 and big.json()["count"] == 55
+
+
+def test_record_page_queries_do_not_grow(
+    client, staff, tree, station, delegate, django_assert_max_num_queries
+):
+    client.force_login(staff)
+
+    def add(n):
+        for _ in range(n):
+            reception_log_create(
+                delegate=delegate, station=station, held_on=TODAY, visitors=1, summary="", items=["x"]
+            )
+
+    add(1)
+    with django_assert_max_num_queries(20) as small:
+        client.get(f"/workspace/duties/delegates/{delegate.pk}/")
+    add(10)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        r = client.get(f"/workspace/duties/delegates/{delegate.pk}/")
+    assert r.status_code == 200
