@@ -155,6 +155,8 @@ class FormalSuggestion(models.Model):
         verbose_name = _("代表建议")
         verbose_name_plural = _("代表建议")
         indexes = [
+            # The registers' order (newest first): the first page of a subtree is an index scan, not a sort.
+            models.Index(fields=["created_at", "id"], name="motion_created"),
             models.Index(fields=["area", "created_at"], name="motion_area_created"),
             models.Index(fields=["session", "created_at"], name="motion_session_created"),
             models.Index(fields=["lead", "created_at"], name="motion_lead_created"),

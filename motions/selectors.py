@@ -81,8 +81,11 @@ def public_list(session_id: int | None = None) -> QuerySet[FormalSuggestion]:
     """Replied suggestions whose reply is public (delegates act in public: their names show)."""
     qs = _base().filter(reply_public=True, suggestion__status__in=["replied", "closed"])
     if session_id:
-        qs = qs.filter(session_id=session_id)
-    return with_handling(with_people(qs)).order_by("-session__starts_on", "-created_at", "-id")
+        # One session: newest first along the partial index motion_public (session, created_at).
+        qs = qs.filter(session_id=session_id).order_by("-created_at", "-id")
+    else:
+        qs = qs.order_by("-session__starts_on", "-created_at", "-id")
+    return with_handling(with_people(qs))
 
 
 def lead_reply(m: FormalSuggestion):
