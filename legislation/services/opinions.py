@@ -21,7 +21,7 @@ MAX_FORUM_OPINIONS = 200
 
 
 def _open_draft(draft_id: int) -> Draft:
-    draft = Draft.objects.filter(pk=draft_id).only("id", "status", "area_id").first()
+    draft = Draft.objects.filter(pk=draft_id).only("id", "status", "area_id").order_by().first()
     if draft is None:
         raise NotFound()
     if draft.status != Draft.Status.OPEN:
@@ -32,7 +32,9 @@ def _open_draft(draft_id: int) -> Draft:
 def _article(draft: Draft, article_id: int | None) -> Article | None:
     if article_id in (None, ""):
         return None
-    article = Article.objects.filter(pk=article_id, draft_id=draft.pk).only("id", "draft_id").first()
+    article = (
+        Article.objects.filter(pk=article_id, draft_id=draft.pk).only("id", "draft_id").order_by().first()
+    )
     if article is None:
         message = _("该条文不属于此草案。")
         raise ValidationFailed({"article": [message]})
