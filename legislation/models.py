@@ -108,7 +108,7 @@ class Article(models.Model):
     position = models.PositiveIntegerField(_("顺序"))
 
     class Meta:
-        ordering = ["draft", "position"]
+        ordering = ["draft_id", "position"]  # by the column: never a join to the draft
         verbose_name = _("条文")
         verbose_name_plural = _("条文")
         constraints = [

@@ -126,7 +126,13 @@ def feedback(request, pk):
         sum(c.forwarded for c in counts.values()),
         sum(c.adopted for c in counts.values()),
     )
-    ctx = {"draft": draft, "articles": items, "whole": counts.get(None, zero), "total": total}
+    ctx = {
+        "draft": draft,
+        "draft_url": reverse("legislation:draft", args=[draft.pk]),
+        "articles": items,
+        "whole": counts.get(None, zero),
+        "total": total,
+    }
     return render(request, "legislation/feedback.html", ctx)
 
 

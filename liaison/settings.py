@@ -206,6 +206,7 @@ LOGIN_LANDING = {
     "unit": "suggestions-unit-queue",
     "delegate": "workspace",
     "admin": "workspace",
+    "informant": "legislation:workspace",
 }
 LOGOUT_REDIRECT_URL = "home"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)

@@ -21,7 +21,7 @@ MAX_FORUM_OPINIONS = 200
 
 
 def _open_draft(draft_id: int) -> Draft:
-    draft = Draft.objects.filter(pk=draft_id).only("id", "status", "area_id").first()
+    draft = Draft.objects.filter(pk=draft_id).only("id", "status", "area_id").order_by().first()
     if draft is None:
         raise NotFound()
     if draft.status != Draft.Status.OPEN:
@@ -32,11 +32,32 @@ def _open_draft(draft_id: int) -> Draft:
 def _article(draft: Draft, article_id: int | None) -> Article | None:
     if article_id in (None, ""):
         return None
-    article = Article.objects.filter(pk=article_id, draft_id=draft.pk).only("id", "draft_id").first()
+    article = (
+        Article.objects.filter(pk=article_id, draft_id=draft.pk).only("id", "draft_id").order_by().first()
+    )
     if article is None:
         message = _("该条文不属于此草案。")
         raise ValidationFailed({"article": [message]})
     return article
+
+
+def _open_draft_and_article(draft_id: int, article_id: int | None) -> tuple[Draft, Article | None]:
+    """The open draft and the article of it, in one query when an article is given (the public hot path)."""
+    if article_id in (None, ""):
+        return _open_draft(draft_id), None
+    article = (
+        Article.objects.select_related("draft")
+        .only("id", "draft_id", "draft__id", "draft__status", "draft__area_id")
+        .filter(pk=article_id, draft_id=draft_id)
+        .order_by()
+        .first()
+    )
+    if article is None:
+        draft = _open_draft(draft_id)  # a missing draft is a 404 and a closed one a 409 before the article
+        return draft, _article(draft, article_id)
+    if article.draft.status != Draft.Status.OPEN:
+        raise Conflict(_("该草案不在征求意见期内。"))
+    return article.draft, article
 
 
 def _station(station_id) -> Station | None:
@@ -69,9 +90,8 @@ def opinion_submit(
     station_id: int | None = None,
 ) -> Opinion:
     """A member of the public comments on one article or on the whole draft, without an account."""
-    draft = _open_draft(draft_id)
+    draft, article = _open_draft_and_article(draft_id, article_id)
     content = clean_content(content)
-    article = _article(draft, article_id)
     phone = normalise_phone(phone) if (phone or "").strip() else ""
     return _save(
         Opinion(
