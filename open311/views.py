@@ -7,15 +7,20 @@ address the client sent, or the text of the opinion (only its title). POST needs
 
 import datetime as dt
 import functools
+import hashlib
 import json
 
 from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from liaison import ratelimit
 from liaison.errors import DomainError, RateLimited, ValidationFailed
 from suggestions.models import Suggestion
 from suggestions.timeline import public_text
@@ -25,6 +30,9 @@ from .formats import error, iso, respond
 from .models import ServiceRequest
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+LIST_CACHE_SECONDS = 60
+LIST_RATE = "60/m"  # fresh (uncached) lists per client address
+CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 CHANGESET = "2026-12-01T00:00:00+08:00"  # when the list of services last changed
 FORMATS = ["text/xml", "application/json"]
 
@@ -173,6 +181,24 @@ def _when(raw: str | None, field: str, *, end: bool = False):
 
 
 def _list(request, fmt):
+    """Public; the same query within LIST_CACHE_SECONDS is answered from the cache, and a client that asks
+    for fresh lists too often is refused (429): a list is up to 1,000 requests, the portal's largest read."""
+    key = (
+        "open311:list:"
+        + hashlib.sha256(repr((fmt, get_language(), sorted(request.GET.lists()))).encode()).hexdigest()
+    )
+    body = cache.get(key)
+    if body is not None:
+        return HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    wait = ratelimit.hit("open311_list", ratelimit.client_ip(request), LIST_RATE)
+    if wait is not None:
+        raise RateLimited(retry_after=wait)
+    response = _fresh_list(request, fmt)
+    cache.set(key, response.content, LIST_CACHE_SECONDS)
+    return response
+
+
+def _fresh_list(request, fmt):
     q = request.GET
     codes = _split(q.get("service_request_id"))
     service_codes = _split(q.get("service_code"))

@@ -5,6 +5,7 @@ from xml.etree import ElementTree
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.test import Client
 
 from open311.models import ApiClient, ServiceRequest
@@ -201,6 +202,7 @@ def test_list_has_a_fixed_number_of_queries(issued, tree, django_assert_max_num_
         assert len(c.get(f"{BASE}/requests.json").json()) == 1
     for i in range(6):
         c.post(f"{BASE}/requests.json", good(issued.key, description=f"第{i}条"))
+    cache.clear()  # the list is cached for a minute
     with django_assert_max_num_queries(3):
         assert len(c.get(f"{BASE}/requests.json").json()) == 7
 
@@ -229,3 +231,19 @@ def test_admin_issues_shows_once_and_revokes(tree, admin_user, staff):
     s = Client()
     s.force_login(staff)
     assert s.get("/admin/open311/apiclient/").status_code == 403
+
+
+def test_lists_are_cached_and_fresh_lists_rate_limited(issued, monkeypatch, django_assert_max_num_queries):
+    from open311 import views
+
+    c = Client()
+    first = c.get(f"{BASE}/requests.json").content
+    c.post(f"{BASE}/requests.json", good(issued.key))
+    with django_assert_max_num_queries(0):
+        assert c.get(f"{BASE}/requests.json").content == first  # the same query, within a minute
+    monkeypatch.setattr(views, "LIST_RATE", "3/m")  # the first list counted too
+    assert c.get(f"{BASE}/requests.json", {"status": "open"}).status_code == 200
+    assert c.get(f"{BASE}/requests.json", {"status": "closed"}).status_code == 200
+    r = c.get(f"{BASE}/requests.json", {"service_code": "urban"})
+    assert_error(r, 429)
+    assert int(r["Retry-After"]) > 0
