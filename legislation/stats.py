@@ -69,3 +69,43 @@ def legislative_points(user=None):
     if user is not None:
         qs = scope_to_area(qs, user)
     return qs.order_by("area__code", "name")
+
+
+def area_figures(area, year: int) -> dict:
+    """The legislative consultation figures of an area's subtree and a year, for the public figures page
+    (figures.apps): drafts consulted on, opinions received / forwarded / adopted, forums and their attendance.
+    Three aggregate queries whatever the size."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import Draft
+
+    path = area.path
+    in_area_points = DraftAssignment.objects.filter(draft=OuterRef("pk"), station__area__path__startswith=path)
+    drafts = (
+        Draft.objects.exclude(status=Draft.Status.DRAFT)
+        .filter(opens_on__year=year)
+        .filter(Q(area__path__startswith=path) | Q(Exists(in_area_points)))
+        .count()
+    )
+    opinions = Opinion.objects.filter(created_at__year=year).filter(
+        Q(station__area__path__startswith=path) | Q(station__isnull=True, draft__area__path__startswith=path)
+    )
+    counts = opinions.aggregate(
+        received=Count("id"),
+        forwarded=Count("id", filter=Q(status=Opinion.Status.FORWARDED)),
+        adopted=Count(
+            "id",
+            filter=Q(
+                status=Opinion.Status.FORWARDED, outcome__in=[Opinion.Outcome.ADOPTED, Opinion.Outcome.PARTLY]
+            ),
+        ),
+    )
+    forums = Forum.objects.filter(station__area__path__startswith=path, held_on__year=year).aggregate(
+        n=Count("id"), people=Sum("attendance")
+    )
+    return {
+        "drafts": drafts,
+        "legislative_opinions": counts,
+        "forums": forums["n"],
+        "forum_attendance": forums["people"] or 0,
+    }

@@ -63,7 +63,7 @@ class ArticleOut(serializers.Serializer):
     opinions = serializers.IntegerField()
 
 
-class OpinionIn(serializers.Serializer):
+class LegislativeOpinionIn(serializers.Serializer):
     article = IdField(required=False, allow_null=True, default=None)
     content = serializers.CharField(max_length=MAX_OPINION_CHARS)
     source = serializers.ChoiceField(

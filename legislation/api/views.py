@@ -4,6 +4,8 @@ opinions and forums of their own contact point. Every write calls one service fu
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
@@ -105,6 +107,7 @@ class DraftListCreateView(generics.ListAPIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
+@extend_schema(responses=OpenApiTypes.OBJECT)
 class DraftDetailView(APIView):
     permission_classes = [AllowAny]
 
@@ -133,6 +136,7 @@ class DraftDetailView(APIView):
         return Response(body)
 
 
+@extend_schema(request=None, responses=s.DraftOut)
 class _DraftTransition(APIView):
     permission_classes = [IsAreaStaff]
     service = None
@@ -190,6 +194,7 @@ class DraftPublishFeedbackView(_DraftTransition):
     service = staticmethod(compilation.draft_publish_feedback)
 
 
+@extend_schema(request=s.ResplitIn, responses=s.DraftOut)
 class DraftResplitView(APIView):
     permission_classes = [IsAreaStaff]
 
@@ -201,6 +206,7 @@ class DraftResplitView(APIView):
         return Response(body)
 
 
+@extend_schema(request=s.AssignIn, responses=OpenApiTypes.OBJECT)
 class DraftAssignView(APIView):
     permission_classes = [IsAreaStaff]
 
@@ -216,6 +222,7 @@ class DraftAssignView(APIView):
         return Response({"assigned": n})
 
 
+@extend_schema(responses=OpenApiTypes.OBJECT)
 class DraftFeedbackView(APIView):
     """Per article: opinions received, forwarded and adopted — once the feedback is published."""
 
@@ -246,6 +253,7 @@ class DraftFeedbackView(APIView):
         )
 
 
+@extend_schema(responses=OpenApiTypes.OBJECT)
 class DraftDiffView(APIView):
     permission_classes = [AllowAny]
 
@@ -276,6 +284,7 @@ class DraftDiffView(APIView):
         return Response({"draft": s.DraftOut(draft).data, "previous": draft.previous_id, "articles": rows})
 
 
+@extend_schema(responses=OpenApiTypes.OBJECT)
 class DraftCompilationView(APIView):
     """Staff: opinions per article with similar ones grouped."""
 
@@ -299,12 +308,13 @@ class DraftCompilationView(APIView):
 
 
 # --- opinions ----------------------------------------------------------------------------------------------
+@extend_schema(request=s.LegislativeOpinionIn, responses=OpenApiTypes.OBJECT)
 class DraftOpinionCreateView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [OpinionThrottle]
 
     def post(self, request, pk):
-        data = _valid(s.OpinionIn, request.data)
+        data = _valid(s.LegislativeOpinionIn, request.data)
         if _is_recorder(request.user) and data["source"] != Opinion.Source.PUBLIC:
             opinion = opinion_record(
                 user=request.user,
@@ -330,6 +340,7 @@ class DraftOpinionCreateView(APIView):
         return Response({"tracking_code": opinion.tracking_code}, status=status.HTTP_201_CREATED)
 
 
+@extend_schema(request=s.ForumIn, responses=OpenApiTypes.OBJECT)
 class ForumCreateView(APIView):
     permission_classes = [IsStaffOrInformant]
 
@@ -351,6 +362,7 @@ class ForumCreateView(APIView):
         )
 
 
+@extend_schema(request=None, responses=s.StaffOpinionOut)
 class OpinionForwardView(APIView):
     permission_classes = [IsAreaStaff]
 
@@ -359,6 +371,7 @@ class OpinionForwardView(APIView):
         return Response(s.StaffOpinionOut(o).data)
 
 
+@extend_schema(request=None, responses=s.StaffOpinionOut)
 class OpinionUnforwardView(APIView):
     permission_classes = [IsAreaStaff]
 
@@ -367,6 +380,7 @@ class OpinionUnforwardView(APIView):
         return Response(s.StaffOpinionOut(o).data)
 
 
+@extend_schema(request=s.MergeIn, responses=s.StaffOpinionOut)
 class OpinionMergeView(APIView):
     permission_classes = [IsAreaStaff]
 
@@ -376,6 +390,7 @@ class OpinionMergeView(APIView):
         return Response(s.StaffOpinionOut(o).data)
 
 
+@extend_schema(request=s.OutcomeIn, responses=s.StaffOpinionOut)
 class OpinionOutcomeView(APIView):
     permission_classes = [IsAreaStaff]
 
@@ -387,6 +402,7 @@ class OpinionOutcomeView(APIView):
         return Response(s.StaffOpinionOut(o).data)
 
 
+@extend_schema(responses=OpenApiTypes.OBJECT)
 class OpinionTrackView(APIView):
     permission_classes = [AllowAny]
 
@@ -403,6 +419,7 @@ class OpinionTrackView(APIView):
         return Response(body)
 
 
+@extend_schema(responses=OpenApiTypes.OBJECT)
 class StatsView(APIView):
     """Staff: per contact point of their area and a year (`?year=`, default this year)."""
 

@@ -71,7 +71,7 @@ def test_api_shape(tree, station, delegate, unit, api):
     assert body["people_received"] == 7 and body["reception_days"] == 1
     assert body["opinions"] == {"received": 2, "referred": 1, "replied": 0, "closed": 0}
     assert set(body["projects"]) == {"voted", "completed", "satisfaction_rate"}
-    assert body["drafts"] is None
+    assert body["drafts"] == 0 and body["legislative_opinions"]["received"] == 0  # the legislation section
     keys = [s["key"] for s in body["sections"]]
     assert keys[:5] == ["network", "receptions", "opinions", "projects", "supervision"]
     assert "王五" not in r.content.decode() and "13911112222" not in r.content.decode()

@@ -7,12 +7,12 @@ from django.utils import timezone
 
 from liaison.errors import Conflict, InvalidTransition, ValidationFailed
 from liaison.notifications.models import Notification
+from liaison.notifications.recipients import handling_staff, supervising_staff
 from liaison.workdays import add_months
 from stations.models import ReceptionLogItem
 from stations.services import reception_log_create
 from suggestions.jobs import reception_items_sweep, suggestion_close_expired
 from suggestions.models import ExtensionRequest, Referral, Suggestion, SuggestionEvent
-from suggestions.selectors import handling_staff, supervising_staff
 from suggestions.services.intake import suggestion_submit
 from suggestions.services.ratings import suggestion_rate
 from suggestions.services.referrals import (
