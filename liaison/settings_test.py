@@ -5,6 +5,11 @@ import tempfile
 
 os.environ.setdefault("DEBUG", "True")
 os.environ.setdefault("LIAISON_VAR_DIR", tempfile.mkdtemp(prefix="liaison-test-var-"))
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # Parallel workers inherit the controller's directory: each gets its own, so one worker's station writes
+    # (which bump the network version file there) do not expire another worker's cached public reads.
+    os.environ["LIAISON_VAR_DIR"] = os.path.join(os.environ["LIAISON_VAR_DIR"], os.environ["PYTEST_XDIST_WORKER"])
+    os.makedirs(os.environ["LIAISON_VAR_DIR"], exist_ok=True)
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
