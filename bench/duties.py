@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.foundation import log, manage, recreate_database  # noqa: E402
+from bench.harness import log, manage, recreate_database  # noqa: E402
 
 
 def fill_sources(rng: random.Random, logs_target: int) -> int:

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.foundation import log, manage, pad, recreate_database  # noqa: E402
+from bench.harness import log, manage, pad, recreate_database  # noqa: E402
 
 TARGET_MS = 50.0
 
