@@ -21,9 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def log(msg: str = "") -> None:
-    print(msg, flush=True)
+from bench.harness import log  # noqa: E402 - after the sys.path line above
 
 
 def timed(fn, runs: int) -> tuple[float, float, float]:
