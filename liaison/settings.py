@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "liaison.accounts",
     "liaison.notifications",
     "stations",
+    "bodies",
     "suggestions",
     "voting",
     "supervision",

@@ -17,6 +17,7 @@ api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("stations.api.urls")),
+    path("", include("bodies.api.urls")),
     path("", include("suggestions.api.urls")),
     path("", include("voting.api.urls")),
     path("", include("supervision.api.urls")),

@@ -13,6 +13,7 @@ class User(AbstractUser):
         UNIT = "unit", _("承办单位")
         DELEGATE = "delegate", _("人大代表")
         INFORMANT = "informant", _("立法信息员")
+        MEMBER = "member", _("议政代表会成员")
 
     role = models.CharField(_("角色"), max_length=10, choices=Role.choices, blank=True)
     area = models.ForeignKey(
@@ -97,6 +98,11 @@ class User(AbstractUser):
     @property
     def wants_digest(self) -> bool:
         return self.digest == self.Digest.DAILY and self.may_choose_digest
+
+    @property
+    def is_body_member(self) -> bool:
+        """A member of a body who is not a delegate (e.g. a street council's resident member), voting online."""
+        return self.is_active and self.role == self.Role.MEMBER
 
     @property
     def is_informant(self) -> bool:

@@ -1,7 +1,7 @@
 """The app-level import graph: no cycle, and no lower app importing a higher one.
 
 Every first-party package in INSTALLED_APPS is an app (liaison's sub-packages count as liaison). The order is
-liaison < stations < suggestions < supervision < voting < the second-wave apps (any other first-party app,
+liaison < stations < bodies < suggestions < supervision < voting < the second-wave apps (any other first-party app,
 each above all of these): voting's project evaluations are supervision Assessments (a foreign key and the
 assessment services), so supervision sits below voting. A lower app that must reach a higher one does it
 through a hook on its own side (an AppConfig method looked up by name, or a register function such as
@@ -15,7 +15,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
-ORDER = ["liaison", "stations", "suggestions", "supervision", "voting"]
+ORDER = ["liaison", "stations", "bodies", "suggestions", "supervision", "voting"]
 
 
 def _apps() -> list[str]:
