@@ -115,3 +115,45 @@ def members_on(body_id: int, day: dt.date):
     return BodyMember.objects.filter(body_id=body_id, joined_on__lte=day).filter(
         Q(left_on__isnull=True) | Q(left_on__gte=day)
     )
+
+
+class Counting(models.TextChoices):
+    """How a vote of a body is counted: online by the portal, or on paper / by a voting device and the count
+    entered by one admin and confirmed by another."""
+
+    ONLINE = "online", _("网上投票")
+    PAPER = "paper", _("纸质选票")
+    DEVICE = "device", _("表决器")
+
+
+class CountMixin(models.Model):
+    """The tally sheet of a vote counted on paper or by a device: entered by one admin, confirmed by another;
+    it counts only once confirmed."""
+
+    method = models.CharField(_("计票方式"), max_length=8, choices=Counting.choices, default=Counting.PAPER)
+    present = models.PositiveIntegerField(_("实到人数"))
+    papers_issued = models.PositiveIntegerField(_("发出选票"))
+    papers_returned = models.PositiveIntegerField(_("收回选票"))
+    valid = models.PositiveIntegerField(_("有效票"))
+    invalid = models.PositiveIntegerField(_("无效票"), default=0)
+    note = models.CharField(_("计票说明"), max_length=500, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
+    )
+    entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("核对确认人"),
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

@@ -303,6 +303,9 @@ class AssessmentAdmin(ServiceCreateMixin, AreaScopedAdmin):
         "opened_at",
         "closed_at",
         "created_by",
+        "body",
+        "members",
+        "counting",
     ]
     actions = ["open_vote", "close_vote"]
 

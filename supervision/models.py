@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from bodies.models import Counting, CountMixin
 from liaison.satisfaction import Satisfaction
 from liaison.uploads import UploadTo
 
@@ -526,6 +527,22 @@ class Assessment(models.Model):
     subject = models.CharField(_("测评对象"), max_length=15, choices=Subject.choices)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     roll = models.ManyToManyField("stations.Delegate", related_name="assessments", verbose_name=_("测评人员"))
+    body = models.ForeignKey(
+        "bodies.Body",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
+        verbose_name=_("测评机构"),
+        help_text=_("选择机构时，测评人员为开始测评当天该机构的成员。"),
+    )
+    # A body's members on the day it opens who are not delegates (delegates go on `roll`).
+    members = models.ManyToManyField(
+        "bodies.BodyMember", blank=True, related_name="assessment_rolls", verbose_name=_("测评成员")
+    )
+    counting = models.CharField(
+        _("计票方式"), max_length=8, choices=Counting.choices, default=Counting.ONLINE
+    )
     activity = models.ForeignKey(
         Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="assessments"
     )
@@ -589,7 +606,10 @@ class AssessmentVote(models.Model):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="votes")
     delegate = models.ForeignKey(
-        "stations.Delegate", on_delete=models.PROTECT, related_name="assessment_votes"
+        "stations.Delegate", on_delete=models.PROTECT, null=True, blank=True, related_name="assessment_votes"
+    )
+    member = models.ForeignKey(
+        "bodies.BodyMember", on_delete=models.PROTECT, null=True, blank=True, related_name="assessment_votes"
     )
     choice = models.CharField(_("评价"), max_length=20, choices=Satisfaction.choices)
 
@@ -598,7 +618,38 @@ class AssessmentVote(models.Model):
         verbose_name_plural = _("测评票")
         constraints = [
             models.UniqueConstraint(fields=["assessment", "delegate"], name="assessment_vote_once"),
+            models.UniqueConstraint(
+                fields=["assessment", "member"],
+                condition=Q(member__isnull=False),
+                name="assessment_member_vote_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(delegate__isnull=False) | Q(member__isnull=False), name="assessment_vote_has_voter"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.assessment_id}:{self.get_choice_display()}"
+
+
+class AssessmentCount(CountMixin):
+    """The tally sheet of an assessment counted on paper or by a device (bodies.CountMixin)."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="count")
+    satisfied = models.PositiveIntegerField(_("满意"))
+    basically_satisfied = models.PositiveIntegerField(_("基本满意"))
+    unsatisfied = models.PositiveIntegerField(_("不满意"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("测评计票结果")
+        verbose_name_plural = _("测评计票结果")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(papers_returned__lte=models.F("papers_issued")),
+                name="assessment_count_returned_within_issued",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id} {self.get_method_display()}"

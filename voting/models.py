@@ -4,6 +4,13 @@ Secret ballots: `Vote` rows carry no delegate, no paper, no timestamp and a rand
 links a vote to whoever cast it or orders votes by time. Who voted is recorded on `BallotPaper` (the turnout
 record), whose unique constraint is what enforces one paper per delegate. `Vote` deliberately has no
 HistoricalRecords: a history row would carry the time and the acting user.
+
+Voters: a ballot's roll is either an explicit list of delegates or, when it has a `body`, that body's members on
+the day it opens (bodies.members_on). A roll entry and a paper name the delegate, the member, or both (a member
+who is a delegate): the partial unique constraints on (ballot, delegate) and (ballot, member) keep one entry and
+one paper per voter either way, and a delegate's paper still enters the duty record.
+A ballot counted on paper or by a device (`counting`) takes no papers online: its `BallotCount`, entered by one
+admin and confirmed by another, is what the tally reads.
 """
 
 import uuid
@@ -15,6 +22,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from bodies.models import Counting, CountMixin
 from liaison.uploads import UploadTo
 
 
@@ -149,6 +157,18 @@ class Ballot(models.Model):
         _("当选基数"), max_length=10, choices=ThresholdBasis.choices, default=ThresholdBasis.ROLL
     )
     secret = models.BooleanField(_("无记名投票"), default=True)
+    body = models.ForeignKey(
+        "bodies.Body",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ballots",
+        verbose_name=_("表决机构"),
+        help_text=_("选择机构时，表决名单为开始表决当天该机构的成员。"),
+    )
+    counting = models.CharField(
+        _("计票方式"), max_length=8, choices=Counting.choices, default=Counting.ONLINE
+    )
     allow_change = models.BooleanField(
         _("表决期间允许改票"), default=False, help_text=_("仅适用于记名表决。")
     )
@@ -203,7 +223,13 @@ class BallotRollEntry(models.Model):
     """A delegate on the ballot's roll (应到代表); `present` records attendance (实到)."""
 
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="roll_entries")
-    delegate = models.ForeignKey("stations.Delegate", on_delete=models.PROTECT, related_name="ballot_roll")
+    # A delegate, a body's member, or both (a member who is a delegate); see the module doc on voters.
+    delegate = models.ForeignKey(
+        "stations.Delegate", on_delete=models.PROTECT, null=True, blank=True, related_name="ballot_roll"
+    )
+    member = models.ForeignKey(
+        "bodies.BodyMember", on_delete=models.PROTECT, null=True, blank=True, related_name="ballot_roll"
+    )
     present = models.BooleanField(_("出席"), default=False)
     history = HistoricalRecords()
 
@@ -211,8 +237,16 @@ class BallotRollEntry(models.Model):
         ordering = ["ballot_id", "id"]
         verbose_name = _("表决名单")
         verbose_name_plural = _("表决名单")
-        constraints = [models.UniqueConstraint(fields=["ballot", "delegate"], name="roll_once_per_ballot")]
-        indexes = [models.Index(fields=["delegate", "ballot"])]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "delegate"], name="roll_once_per_ballot"),
+            models.UniqueConstraint(
+                fields=["ballot", "member"], condition=Q(member__isnull=False), name="roll_member_once_per_ballot"
+            ),
+            models.CheckConstraint(
+                condition=Q(delegate__isnull=False) | Q(member__isnull=False), name="roll_entry_has_voter"
+            ),
+        ]
+        indexes = [models.Index(fields=["delegate", "ballot"]), models.Index(fields=["member", "ballot"])]
 
     def __str__(self) -> str:
         return f"{self.ballot_id}:{self.delegate_id}"
@@ -222,7 +256,12 @@ class BallotPaper(models.Model):
     """The turnout record: this delegate handed in a paper. The unique constraint is the one-paper rule."""
 
     ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="papers")
-    delegate = models.ForeignKey("stations.Delegate", on_delete=models.PROTECT, related_name="ballot_papers")
+    delegate = models.ForeignKey(
+        "stations.Delegate", on_delete=models.PROTECT, null=True, blank=True, related_name="ballot_papers"
+    )
+    member = models.ForeignKey(
+        "bodies.BodyMember", on_delete=models.PROTECT, null=True, blank=True, related_name="ballot_papers"
+    )
     receipt_code = models.CharField(_("回执编号"), max_length=12, unique=True, editable=False)
     cast_at = models.DateTimeField(_("投票时间"))
     changed_at = models.DateTimeField(_("改票时间"), null=True, blank=True)
@@ -233,8 +272,16 @@ class BallotPaper(models.Model):
         ordering = ["ballot_id", "id"]
         verbose_name = _("投票记录")
         verbose_name_plural = _("投票记录")
-        constraints = [models.UniqueConstraint(fields=["ballot", "delegate"], name="one_paper_per_delegate")]
-        indexes = [models.Index(fields=["delegate", "ballot"])]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "delegate"], name="one_paper_per_delegate"),
+            models.UniqueConstraint(
+                fields=["ballot", "member"], condition=Q(member__isnull=False), name="one_paper_per_member"
+            ),
+            models.CheckConstraint(
+                condition=Q(delegate__isnull=False) | Q(member__isnull=False), name="paper_has_voter"
+            ),
+        ]
+        indexes = [models.Index(fields=["delegate", "ballot"]), models.Index(fields=["member", "ballot"])]
 
     def __str__(self) -> str:
         return self.receipt_code
@@ -271,6 +318,47 @@ class Vote(models.Model):
         return f"{self.candidate_id} {self.choice}"
 
 
+class BallotCount(CountMixin):
+    """The tally sheet of a ballot counted on paper or by a voting device (bodies.CountMixin)."""
+
+    ballot = models.OneToOneField(Ballot, on_delete=models.PROTECT, related_name="count")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("计票结果")
+        verbose_name_plural = _("计票结果")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid__lte=models.F("papers_returned")), name="ballot_count_valid_within_returned"
+            ),
+            models.CheckConstraint(
+                condition=Q(papers_returned__lte=models.F("papers_issued")),
+                name="ballot_count_returned_within_issued",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ballot_id} {self.get_method_display()}"
+
+
+class BallotCountLine(models.Model):
+    count = models.ForeignKey(BallotCount, on_delete=models.CASCADE, related_name="lines")
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="count_lines")
+    votes_for = models.PositiveIntegerField(_("赞成"))
+    votes_against = models.PositiveIntegerField(_("反对"))
+    votes_abstain = models.PositiveIntegerField(_("弃权"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["count_id", "candidate_id"]
+        verbose_name = _("计票明细")
+        verbose_name_plural = _("计票明细")
+        constraints = [models.UniqueConstraint(fields=["count", "candidate"], name="count_line_once")]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id}: {self.votes_for}/{self.votes_against}/{self.votes_abstain}"
+
+
 class BallotEvent(models.Model):
     class Kind(models.TextChoices):
         CREATED = "created", _("创建")
@@ -279,9 +367,11 @@ class BallotEvent(models.Model):
         PUBLISHED = "published", _("公布结果")
         ATTENDANCE = "attendance", _("登记出席")
         UPDATED = "updated", _("修改")
+        COUNT_ENTERED = "count_entered", _("录入计票结果")
+        COUNT_CONFIRMED = "count_confirmed", _("确认计票结果")
 
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=12, choices=Kind.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
