@@ -29,4 +29,8 @@ staff_required = role_required(
 )
 unit_required = role_required(lambda u: u.is_unit_user, _("仅限承办单位用户使用。"))
 delegate_required = role_required(lambda u: u.is_delegate_user, _("仅限人大代表使用。"))
+# Who votes: a delegate, or a member of a body (e.g. a street council's resident member) with an account.
+voter_required = role_required(
+    lambda u: u.is_delegate_user or u.is_body_member, _("仅限人大代表和议政代表会等机构的成员使用。")
+)
 admin_required = role_required(lambda u: u.is_portal_admin and u.area_path is not None, _("仅限管理员。"))

@@ -13,10 +13,11 @@ class VotingConfig(AppConfig):
         from . import selectors
 
         links: list[tuple[str, str]] = []
-        if getattr(user, "is_delegate_user", False):
-            n = selectors.pending_ballots_for(user.delegate_id).count()
-            m = len(selectors.pending_evaluations_for(user.delegate_id))
+        if getattr(user, "is_delegate_user", False) or getattr(user, "is_body_member", False):
+            n = selectors.pending_ballots_for(user).count()
             links.append((_("待投票的表决（%(n)s）") % {"n": n}, reverse("voting:vote-home")))
+        if getattr(user, "is_delegate_user", False):
+            m = len(selectors.pending_evaluations_for(user.delegate_id))
             links.append((_("待测评（%(n)s）") % {"n": m}, reverse("voting:vote-home")))
         if getattr(user, "is_area_staff", False):
             links.append((_("筛选项目建议"), reverse("voting:manage-proposals")))

@@ -4,7 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bodies.models import Body, Counting
 from liaison.privacy import PHONE_MESSAGE, PHONE_RE
+from liaison.scoping import scope_to_area
 from liaison.uploads import CheckedUpload, check_images
 from liaison.uploads.fields import PhotosField
 from liaison.widgets import DateInput
@@ -88,6 +90,13 @@ class BallotForm(forms.Form):
         initial=Delegate.Level.COUNTY,
         help_text=_("该区划（含下级）全部在任的这一层级代表。"),
     )
+    body = forms.ModelChoiceField(
+        label=_("表决机构"),
+        queryset=Body.objects.none(),
+        required=False,
+        help_text=_("选择机构（如街道议政代表会、人民代表大会）时，表决名单为开始表决当天该机构的成员，不再按代表层级取名单。"),
+    )
+    counting = forms.ChoiceField(label=_("计票方式"), choices=Counting.choices, initial=Counting.ONLINE)
     candidates = forms.ModelMultipleChoiceField(
         label=_("候选项目"), queryset=ProjectProposal.objects.none(), widget=forms.CheckboxSelectMultiple
     )
@@ -97,6 +106,7 @@ class BallotForm(forms.Form):
         self.fields["area"].queryset = _areas_under(
             [user.area_path] if user.area_path is not None else []
         ).exclude(tier=Area.Tier.VILLAGE)
+        self.fields["body"].queryset = scope_to_area(Body.objects.filter(is_active=True), user).select_related("area")
         self.fields["candidates"].queryset = proposals
         self.fields["candidates"].label_from_instance = lambda p: f"{p.title}（{p.area.name}）"
 

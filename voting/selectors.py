@@ -5,6 +5,7 @@ import datetime as dt
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from bodies.models import Counting
 from liaison.errors import get_or_not_found
 from liaison.scoping import scope_to_area
 from stations.models import Area, Delegate
@@ -12,6 +13,8 @@ from supervision.selectors import assessment_result
 
 from .models import (
     Ballot,
+    BallotCount,
+    BallotCountLine,
     BallotPaper,
     BallotRollEntry,
     Candidate,
@@ -110,10 +113,26 @@ def ballots_for_admin(user) -> QuerySet[Ballot]:
     return scope_to_area(Ballot.objects.select_related("area"), user)
 
 
+def _voter_q(user, prefix: str) -> Q:
+    """Rows (roll entries or papers, under `prefix`) of this user: as a delegate, or as a body member."""
+    q = Q(**{f"{prefix}member__user_id": getattr(user, "pk", None) or 0})
+    if getattr(user, "delegate_id", None):
+        q |= Q(**{f"{prefix}delegate_id": user.delegate_id})
+    return q
+
+
 def ballots_for_delegate(delegate_id: int | None) -> QuerySet[Ballot]:
     if not delegate_id:
         return Ballot.objects.none()
     return Ballot.objects.filter(roll_entries__delegate_id=delegate_id).select_related("area")
+
+
+def ballots_for_voter(user) -> QuerySet[Ballot]:
+    """Ballots on whose roll the user is, as a delegate or as a member of the body that votes."""
+    if not getattr(user, "is_authenticated", False):
+        return Ballot.objects.none()
+    ids = BallotRollEntry.objects.filter(_voter_q(user, "")).values("ballot_id")
+    return Ballot.objects.filter(pk__in=ids).select_related("area")
 
 
 def ballots_published() -> QuerySet[Ballot]:
@@ -124,70 +143,97 @@ def ballot_candidates(ballot: Ballot) -> QuerySet[Candidate]:
     return ballot.candidates.select_related("proposal", "proposal__area").order_by("position", "id")
 
 
-def pending_ballots_for(delegate_id: int | None) -> QuerySet[Ballot]:
-    """Open ballots on whose roll the delegate is and to which they have not yet handed in a paper."""
+def pending_ballots_for(user) -> QuerySet[Ballot]:
+    """Open ballots voted online on whose roll the user is and to which they have not handed in a paper."""
+    mine = BallotPaper.objects.filter(_voter_q(user, "")).values("ballot_id")
     return (
-        ballots_for_delegate(delegate_id)
-        .filter(status=Ballot.Status.OPEN)
-        .exclude(papers__delegate_id=delegate_id)
+        ballots_for_voter(user)
+        .filter(status=Ballot.Status.OPEN, counting=Counting.ONLINE)
+        .exclude(pk__in=mine)
         .order_by("opened_at", "id")
     )
 
 
-def paper_of(ballot: Ballot, delegate_id: int | None) -> BallotPaper | None:
-    if not delegate_id:
+def paper_of(ballot: Ballot, user) -> BallotPaper | None:
+    return BallotPaper.objects.filter(_voter_q(user, ""), ballot=ballot).order_by("pk").first()
+
+
+def papers_of(user) -> QuerySet[BallotPaper]:
+    return BallotPaper.objects.filter(_voter_q(user, "")).select_related("ballot")
+
+
+def on_roll(ballot: Ballot, user) -> bool:
+    return BallotRollEntry.objects.filter(_voter_q(user, ""), ballot=ballot).exists()
+
+
+def count_sheet(ballot: Ballot) -> BallotCount | None:
+    """The tally sheet of a ballot counted on paper or by a device (None for online ballots or before entry)."""
+    if ballot.counting == Counting.ONLINE:
         return None
-    return BallotPaper.objects.filter(ballot=ballot, delegate_id=delegate_id).first()
-
-
-def on_roll(ballot: Ballot, delegate_id: int | None) -> bool:
-    return (
-        bool(delegate_id) and BallotRollEntry.objects.filter(ballot=ballot, delegate_id=delegate_id).exists()
-    )
+    return BallotCount.objects.filter(ballot=ballot).select_related("entered_by", "confirmed_by").first()
 
 
 def ballot_turnout(ballot: Ballot) -> dict:
-    """Who has voted and how many — never anything about what they chose. Three queries."""
-    counts = BallotRollEntry.objects.filter(ballot=ballot).aggregate(
-        roll_size=Count("id"), present=Count("id", filter=Q(present=True))
+    """Who has voted and how many — never anything about what they chose. Two queries for any roll: the roll
+    with its delegates and members, and the papers' voters. A voter is named by delegate id (`id`) and, for a
+    body's roll, member id (`member`)."""
+    entries = list(
+        BallotRollEntry.objects.filter(ballot=ballot)
+        .select_related("delegate", "member")
+        .only("present", "delegate_id", "member_id", "delegate__name", "member__name")
     )
-    papers = list(
-        BallotPaper.objects.filter(ballot=ballot)
-        .select_related("delegate")
-        .only("cast_at", "delegate__name", "delegate__level", "delegate_id")
-        .order_by("delegate__name", "delegate_id")
-    )
-    voted_ids = {p.delegate_id for p in papers}
-    not_voted = list(
-        Delegate.objects.filter(ballot_roll__ballot=ballot)
-        .exclude(pk__in=voted_ids)
-        .only("id", "name", "level")
-        .order_by("name", "id")
-    )
+    papers = set(BallotPaper.objects.filter(ballot=ballot).values_list("delegate_id", "member_id"))
+    by_delegate = {d for d, _m in papers if d is not None}
+    by_member = {m for _d, m in papers if m is not None}
+    voters, not_voted = [], []
+    for e in entries:
+        person = {
+            "id": e.delegate_id,
+            "member": e.member_id,
+            "name": e.delegate.name if e.delegate_id else e.member.name,
+        }
+        voted = (e.delegate_id in by_delegate) if e.delegate_id else (e.member_id in by_member)
+        (voters if voted else not_voted).append(person)
+    key = lambda p: (p["name"], p["id"] or 0, p["member"] or 0)  # noqa: E731
     return {
-        "roll_size": counts["roll_size"],
-        "present": counts["present"],
-        "voted": len(papers),
-        "voters": [{"id": p.delegate_id, "name": p.delegate.name} for p in papers],
-        "not_voted": [{"id": d.pk, "name": d.name} for d in not_voted],
+        "roll_size": len(entries),
+        "present": sum(1 for e in entries if e.present),
+        "voted": len(voters),
+        "voters": sorted(voters, key=key),
+        "not_voted": sorted(not_voted, key=key),
     }
 
 
 def ballot_tally(*, ballot_id: int) -> BallotTally:
-    """Count the stored votes (four queries). Callers decide who may see the result (see api / views)."""
-    ballot = get_or_not_found(Ballot.objects.only("id", "status", "seats", "threshold_basis"), pk=ballot_id)
+    """Count the stored votes (four queries), or — for a ballot counted on paper or by a device — read its
+    confirmed tally sheet (nothing counts before a second admin confirms it). Callers decide who may see the
+    result (see api / views)."""
+    ballot = get_or_not_found(
+        Ballot.objects.only("id", "status", "seats", "threshold_basis", "counting"), pk=ballot_id
+    )
     roll = BallotRollEntry.objects.filter(ballot_id=ballot.pk).aggregate(
         size=Count("id"), present=Count("id", filter=Q(present=True))
     )
-    voted = BallotPaper.objects.filter(ballot_id=ballot.pk).count()
     counts: dict[int, dict[str, int]] = {}
-    for cand, choice, n in (
-        Vote.objects.filter(ballot_id=ballot.pk)
-        .values_list("candidate_id", "choice")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        counts.setdefault(cand, {})[choice] = n
+    if ballot.counting == Counting.ONLINE:
+        voted = BallotPaper.objects.filter(ballot_id=ballot.pk).count()
+        for cand, choice, n in (
+            Vote.objects.filter(ballot_id=ballot.pk)
+            .values_list("candidate_id", "choice")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            counts.setdefault(cand, {})[choice] = n
+    else:
+        sheet = BallotCount.objects.filter(ballot_id=ballot.pk, confirmed_at__isnull=False).first()
+        voted = sheet.papers_returned if sheet else 0
+        roll["present"] = sheet.present if sheet else 0
+        for line in BallotCountLine.objects.filter(count=sheet) if sheet else ():
+            counts[line.candidate_id] = {
+                "for": line.votes_for,
+                "against": line.votes_against,
+                "abstain": line.votes_abstain,
+            }
     rows = [
         (c.pk, c.proposal_id, c.proposal.title, counts.get(c.pk, {}))
         for c in Candidate.objects.filter(ballot_id=ballot.pk)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import ballots, evaluations, projects, proposals
+from .views import ballots, counts, evaluations, projects, proposals
 
 app_name = "voting"
 
@@ -48,6 +48,12 @@ urlpatterns = [
         "workspace/voting/ballots/<int:pk>/attendance/",
         ballots.manage_ballot_attendance,
         name="manage-ballot-attendance",
+    ),
+    path("workspace/voting/ballots/<int:pk>/count/", counts.manage_ballot_count, name="manage-ballot-count"),
+    path(
+        "workspace/voting/ballots/<int:pk>/count/confirm/",
+        counts.manage_ballot_count_confirm,
+        name="manage-ballot-count-confirm",
     ),
     path(
         "workspace/voting/ballots/<int:pk>/close/",

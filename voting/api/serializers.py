@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from bodies.models import Counting
 from liaison.parsing import IdField, IdListField
 from liaison.privacy import PHONE_MESSAGE, PHONE_RE, mask_name, mask_phone
 from liaison.scoping import user_sees_area
@@ -14,6 +15,7 @@ from stations.models import Area
 from ..conf import conf
 from ..models import (
     Ballot,
+    BallotCount,
     LivelihoodProject,
     Milestone,
     ProgressReport,
@@ -161,11 +163,57 @@ class BallotCreateSerializer(serializers.Serializer):
     area = AreaCodeField()
     session_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     seats = serializers.IntegerField(min_value=1, max_value=1000)
-    roll = IdListField(allow_empty=False, max_length=100000)
+    roll = IdListField(allow_empty=False, max_length=100000, required=False)
+    body = IdField(required=False, help_text=_("表决机构：名单为开始表决当天该机构的成员（与 roll 二选一）。"))
+    counting = serializers.ChoiceField(choices=Counting.choices, default=Counting.ONLINE)
     candidates = IdListField(max_length=500)
     threshold_basis = serializers.ChoiceField(choices=Ballot.ThresholdBasis.choices, default="roll")
     secret = serializers.BooleanField(default=True)
     allow_change = serializers.BooleanField(default=False)
+
+    def validate(self, attrs):
+        if ("roll" in attrs) == ("body" in attrs):
+            raise serializers.ValidationError({"roll": [_("请提供表决名单（roll）或表决机构（body），二者选一。")]})
+        return attrs
+
+
+class CountSheetSerializer(serializers.Serializer):
+    """The tally sheet of a ballot counted on paper or by a device: how, what, by whom."""
+
+    method = serializers.CharField()
+    present = serializers.IntegerField()
+    papers_issued = serializers.IntegerField()
+    papers_returned = serializers.IntegerField()
+    valid = serializers.IntegerField()
+    invalid = serializers.IntegerField()
+    note = serializers.CharField()
+    entered_by = serializers.CharField(source="entered_by.username")
+    entered_at = serializers.DateTimeField()
+    confirmed_by = serializers.CharField(source="confirmed_by.username", allow_null=True, default=None)
+    confirmed_at = serializers.DateTimeField(allow_null=True)
+
+
+CountLineSerializer = type(
+    "CountLineSerializer",
+    (serializers.Serializer,),
+    {
+        "id": IdField(),
+        "for": serializers.IntegerField(min_value=0, max_value=1_000_000, source="votes_for", default=0),
+        "against": serializers.IntegerField(min_value=0, max_value=1_000_000, source="votes_against", default=0),
+        "abstain": serializers.IntegerField(min_value=0, max_value=1_000_000, source="votes_abstain", default=0),
+    },
+)
+
+
+class CountInSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=[Counting.PAPER, Counting.DEVICE], required=False)
+    present = serializers.IntegerField(min_value=0, max_value=1_000_000)
+    papers_issued = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+    papers_returned = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+    valid = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+    invalid = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    candidates = serializers.ListField(child=CountLineSerializer(), allow_empty=False, max_length=500)
 
 
 class BallotCandidateSerializer(serializers.Serializer):
@@ -178,6 +226,7 @@ class BallotSerializer(serializers.ModelSerializer):
     area = serializers.CharField(source="area.code", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     candidates = serializers.SerializerMethodField()
+    count = serializers.SerializerMethodField()
 
     class Meta:
         model = Ballot
@@ -196,11 +245,22 @@ class BallotSerializer(serializers.ModelSerializer):
             "closed_at",
             "published_at",
             "candidates",
+            "body",
+            "counting",
+            "count",
         ]
 
     @extend_schema_field(BallotCandidateSerializer(many=True))
     def get_candidates(self, obj):
         return BallotCandidateSerializer(obj.candidates.all(), many=True).data
+
+    @extend_schema_field(CountSheetSerializer(allow_null=True))
+    def get_count(self, obj):
+        try:
+            sheet = obj.count
+        except BallotCount.DoesNotExist:
+            return None
+        return CountSheetSerializer(sheet).data
 
 
 class BallotChoiceSerializer(serializers.Serializer):
@@ -224,7 +284,8 @@ class AttendanceSerializer(serializers.Serializer):
 
 
 class VotingPersonSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(allow_null=True, help_text=_("代表 id（非代表的机构成员为 null）"))
+    member = serializers.IntegerField(allow_null=True, help_text=_("机构成员 id（名单取自机构时）"))
     name = serializers.CharField()
 
 

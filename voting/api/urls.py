@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import counts, views
 
 urlpatterns = [
     path("proposal-windows/", views.ProposalWindowListCreateView.as_view(), name="api-proposal-windows"),
@@ -21,6 +21,12 @@ urlpatterns = [
     path("ballots/<int:pk>/votes/", views.BallotVoteView.as_view(), name="api-ballot-votes"),
     path("ballots/<int:pk>/turnout/", views.BallotTurnoutView.as_view(), name="api-ballot-turnout"),
     path("ballots/<int:pk>/result/", views.BallotResultView.as_view(), name="api-ballot-result"),
+    path("ballots/<int:pk>/paper-tally/", counts.BallotCountView.as_view(), name="api-ballot-count"),
+    path(
+        "ballots/<int:pk>/paper-tally/confirm/",
+        counts.BallotCountConfirmView.as_view(),
+        name="api-ballot-count-confirm",
+    ),
     path("projects/", views.ProjectListCreateView.as_view(), name="api-projects"),
     path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="api-project-detail"),
     path("projects/<int:pk>/leads/", views.ProjectLeadsView.as_view(), name="api-project-leads"),

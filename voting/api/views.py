@@ -169,7 +169,7 @@ class ProposalMergeView(_ProposalAction):
 
 # --- ballots --------------------------------------------------------------------------------------------------
 def _ballot_qs():
-    return Ballot.objects.select_related("area").prefetch_related(
+    return Ballot.objects.select_related("area", "count__entered_by", "count__confirmed_by").prefetch_related(
         Prefetch(
             "candidates", queryset=Candidate.objects.select_related("proposal").order_by("position", "id")
         )
@@ -192,10 +192,10 @@ class BallotListCreateView(generics.ListCreateAPIView):
             return Ballot.objects.none()
         if user.is_portal_admin:
             ids = selectors.ballots_for_admin(user).values("pk")
-        elif user.is_delegate_user:
-            ids = selectors.ballots_for_delegate(user.delegate_id).values("pk")
+        elif user.is_delegate_user or user.is_body_member:
+            ids = selectors.ballots_for_voter(user).values("pk")
         else:
-            raise PermissionDenied(_("仅限管理员和人大代表。"))
+            raise PermissionDenied(_("仅限管理员、人大代表和机构成员。"))
         return _ballot_qs().filter(pk__in=ids).order_by("-created_at", "-id")
 
     @extend_schema(request=serializers.BallotCreateSerializer, responses={201: serializers.BallotSerializer})
@@ -230,7 +230,7 @@ def _is_ballot_admin(user, ballot) -> bool:
 def _can_see(user, ballot) -> bool:
     if not user.is_authenticated:
         return False
-    return _is_ballot_admin(user, ballot) or selectors.on_roll(ballot, getattr(user, "delegate_id", None))
+    return _is_ballot_admin(user, ballot) or selectors.on_roll(ballot, user)
 
 
 class _BallotTransition(APIView):
@@ -271,18 +271,19 @@ class BallotAttendanceView(APIView):
 
 
 class BallotVoteView(APIView):
-    """A delegate on the roll hands in their ballot paper: one choice for every candidate."""
+    """A voter on the roll (a delegate, or a member of the body that votes) hands in their ballot paper: one
+    choice for every candidate."""
 
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=serializers.CastSerializer, responses={201: serializers.ReceiptSerializer})
     def post(self, request, pk):
         user = request.user
-        if not getattr(user, "is_delegate_user", False):
-            raise NotPermitted(_("仅限人大代表投票。"))
+        if not (getattr(user, "is_delegate_user", False) or getattr(user, "is_body_member", False)):
+            raise NotPermitted(_("仅限表决名单上的人大代表或机构成员投票。"))
         ser = serializers.CastSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        paper = ballot_cast(ballot_id=pk, delegate=user.delegate_id, choices=ser.validated_data["choices"])
+        paper = ballot_cast(ballot_id=pk, user=user, choices=ser.validated_data["choices"])
         return Response(
             {
                 "receipt_code": paper.receipt_code,

@@ -4,12 +4,13 @@ and the recount. The count itself is a read: voting.selectors.ballot_tally."""
 from collections.abc import Iterable, Mapping
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from bodies.models import Body, BodyMember, Counting, members_on
 from liaison.acts import delegate_act
 from liaison.codes import save_with_new_code
 from liaison.errors import (
@@ -22,10 +23,12 @@ from liaison.errors import (
 )
 from liaison.notifications.services import Recipient, notify
 from liaison.parsing import to_id
+from liaison.scoping import path_contains, user_sees_area
 from stations.models import Area, Delegate
 
 from ..models import (
     Ballot,
+    BallotCount,
     BallotEvent,
     BallotPaper,
     BallotRollEntry,
@@ -61,6 +64,21 @@ def _validated_roll(area: Area, roll: Iterable) -> list[int]:
     return ids
 
 
+def _validated_body(area: Area, body, actor) -> Body:
+    """A body of the creator's subtree (404 otherwise) whose area is the ballot's, above it or below it."""
+    if not isinstance(body, Body):
+        body = Body.objects.select_related("area").filter(pk=to_id(body) or 0).first()
+        if body is None:
+            raise ValidationFailed(_("表决机构不存在。"))
+    if actor is not None and getattr(actor, "pk", None) and not user_sees_area(actor, body.area):
+        raise NotFound()
+    if not (path_contains(area.path, body.area) or path_contains(body.area.path, area)):
+        raise ValidationFailed(_("表决机构“%(b)s”不属于本表决的区划。") % {"b": body.name})
+    if not body.is_active:
+        raise ValidationFailed(_("表决机构“%(b)s”已不在任。") % {"b": body.name})
+    return body
+
+
 def _validated_candidates(area: Area, proposals: Iterable) -> list[int]:
     ids = [_pk(p) for p in proposals]
     if len(set(ids)) != len(ids):
@@ -84,15 +102,20 @@ def ballot_create(
     title: str,
     area: Area,
     seats: int,
-    roll: Iterable,
+    roll: Iterable | None = None,
     candidates: Iterable,
     threshold_basis: str = Ballot.ThresholdBasis.ROLL,
     secret: bool = True,
     allow_change: bool = False,
     session_name: str = "",
+    body: Body | int | None = None,
+    counting: str = Counting.ONLINE,
     actor=None,
 ) -> Ballot:
-    """A draft ballot. Whether candidates outnumber seats (差额) is checked when it opens."""
+    """A draft ballot. Whether candidates outnumber seats (差额) is checked when it opens.
+
+    The roll is an explicit list of delegates, or `body`: then it is the body's members on the day the ballot
+    opens. `counting` paper/device: nobody votes online; a count is entered and confirmed (services.counts)."""
     if not title or not title.strip():
         raise ValidationFailed(_("请填写表决名称。"))
     if seats is None or int(seats) < 1:
@@ -101,7 +124,12 @@ def ballot_create(
         raise ValidationFailed(_("未知的当选基数：%(v)s") % {"v": threshold_basis})
     if secret and allow_change:
         raise ValidationFailed(_("无记名表决不能改票；只有记名表决可以允许改票。"))
-    roll_ids = _validated_roll(area, roll)
+    if counting not in Counting.values:
+        raise ValidationFailed(_("未知的计票方式：%(v)s") % {"v": counting})
+    if body is not None and roll:
+        raise ValidationFailed(_("表决名单和表决机构只能选择一项。"))
+    body = _validated_body(area, body, actor) if body is not None else None
+    roll_ids = _validated_roll(area, roll or []) if body is None else []
     candidate_ids = _validated_candidates(area, candidates)
     ballot = Ballot.objects.create(
         title=title.strip(),
@@ -111,6 +139,8 @@ def ballot_create(
         threshold_basis=threshold_basis,
         secret=secret,
         allow_change=allow_change,
+        body=body,
+        counting=counting,
         created_by=actor,
     )
     Candidate.objects.bulk_create(
@@ -151,6 +181,8 @@ def ballot_update(
             ]
         )
     if roll is not None:
+        if ballot.body_id is not None:
+            raise ValidationFailed(_("该表决的名单取自表决机构的成员，不能另行指定。"))
         ids = _validated_roll(ballot.area, roll)
         ballot.roll_entries.exclude(delegate_id__in=ids).delete()
         have = set(ballot.roll_entries.values_list("delegate_id", flat=True))
@@ -178,13 +210,20 @@ def ballot_open(*, ballot_id: int, actor=None) -> Ballot:
             _("候选项目（%(n)s个）必须多于应选名额（%(seats)s个），实行差额表决，否则不能开始表决。")
             % {"n": n_candidates, "seats": ballot.seats}
         )
+    now = timezone.now()
+    if ballot.body_id is not None:
+        _roll_from_body(ballot, timezone.localdate(now))
     if not ballot.roll_entries.exists():
         raise InvalidTransition(_("表决名单为空，不能开始表决。"))
     ballot.status = Ballot.Status.OPEN
-    ballot.opened_at = timezone.now()
+    ballot.opened_at = now
     ballot.save(update_fields=["status", "opened_at"])
     _event(ballot, BallotEvent.Kind.OPENED, actor)
-    users = User.objects.filter(delegate__ballot_roll__ballot=ballot, is_active=True)
+    if ballot.counting != Counting.ONLINE:
+        return ballot  # counted on paper or by a device: nobody is asked to vote online
+    users = User.objects.filter(
+        Q(delegate__ballot_roll__ballot=ballot) | Q(body_memberships__ballot_roll__ballot=ballot), is_active=True
+    ).distinct()
     notify(
         [Recipient(user=u) for u in users],
         kind="ballot_open",
@@ -195,35 +234,54 @@ def ballot_open(*, ballot_id: int, actor=None) -> Ballot:
     return ballot
 
 
-def _ballot_for_cast(ballot_id: int, delegate_id: int) -> Ballot:
-    """Read the ballot under a shared row lock on PostgreSQL, with the voter's roll entry as `roll_id` and
-    `roll_present` (None when not on the roll): one query.
+def _roll_from_body(ballot: Ballot, day) -> None:
+    """The roll is the body's members on the day the ballot opens: one read and one multi-row insert."""
+    members = members_on(ballot.body_id, day).values_list("pk", "delegate_id")
+    BallotRollEntry.objects.bulk_create(
+        [BallotRollEntry(ballot_id=ballot.pk, member_id=m, delegate_id=d) for m, d in members], batch_size=2000
+    )
+
+
+def _ballot_for_cast(ballot_id: int, delegate_id: int | None, user_id: int | None = None) -> Ballot:
+    """Read the ballot under a shared row lock on PostgreSQL, with the voter's roll entry as `roll_id`,
+    `roll_present`, `roll_delegate_id` and `roll_member_id` (None when not on the roll): one query. The voter is
+    the delegate, or a body member whose account is `user_id`.
 
     Many voters hold FOR SHARE at once, while `ballot_close` (FOR UPDATE) waits for them to commit and every cast
     that starts after the close sees it closed: no paper can slip in after the close. SQLite runs one write
     transaction at a time (IMMEDIATE), which gives the same guarantee.
     """
-    fields = ("id", "status", "secret", "allow_change", "title")
+    fields = ("id", "status", "secret", "allow_change", "title", "counting")
     if to_id(ballot_id) is None:  # the raw query below takes only what a key can hold
         raise NotFound()
     delegate_id = to_id(delegate_id) or 0  # no roll entry has id 0: "not on the roll"
+    user_id = to_id(user_id) or 0
     if connection.vendor == "postgresql":
         table, roll = Ballot._meta.db_table, BallotRollEntry._meta.db_table
-        entry = f"FROM {roll} r WHERE r.ballot_id = b.id AND r.delegate_id = %s"
+        members = BodyMember._meta.db_table
         rows = list(
             Ballot.objects.raw(
-                f"SELECT {', '.join(f'b.{f}' for f in fields)}, (SELECT r.id {entry}) AS roll_id, "
-                f"(SELECT r.present {entry}) AS roll_present FROM {table} b WHERE b.id = %s FOR SHARE OF b",
-                [delegate_id, delegate_id, ballot_id],
+                f"SELECT {', '.join(f'b.{f}' for f in fields)}, r.id AS roll_id, r.present AS roll_present, "
+                f"r.delegate_id AS roll_delegate_id, r.member_id AS roll_member_id FROM {table} b "
+                f"LEFT JOIN LATERAL (SELECT e.id, e.present, e.delegate_id, e.member_id FROM {roll} e "
+                f"WHERE e.ballot_id = b.id AND (e.delegate_id = %s OR e.member_id IN "
+                f"(SELECT m.id FROM {members} m WHERE m.user_id = %s)) ORDER BY e.id LIMIT 1) r ON TRUE "
+                f"WHERE b.id = %s FOR SHARE OF b",
+                [delegate_id, user_id, ballot_id],
             )
         )
         if not rows:
             raise NotFound()
         return rows[0]
-    entries = BallotRollEntry.objects.filter(ballot_id=OuterRef("pk"), delegate_id=delegate_id)
+    entries = BallotRollEntry.objects.filter(
+        Q(delegate_id=delegate_id) | Q(member__user_id=user_id), ballot_id=OuterRef("pk")
+    ).order_by("pk")
     return get_or_not_found(
         Ballot.objects.only(*fields).annotate(
-            roll_id=Subquery(entries.values("id")[:1]), roll_present=Subquery(entries.values("present")[:1])
+            roll_id=Subquery(entries.values("id")[:1]),
+            roll_present=Subquery(entries.values("present")[:1]),
+            roll_delegate_id=Subquery(entries.values("delegate_id")[:1]),
+            roll_member_id=Subquery(entries.values("member_id")[:1]),
         ),
         pk=ballot_id,
     )
@@ -250,11 +308,13 @@ def _normalise_choices(choices) -> list[tuple[int, str]]:
 
 
 @transaction.atomic
-def ballot_cast(*, ballot_id: int, delegate, choices) -> BallotPaper:
+def ballot_cast(*, ballot_id: int, delegate=None, user=None, choices) -> BallotPaper:
     """Hand in one ballot paper: one choice (for/against/abstain) on every candidate of the ballot, once.
 
     `choices`: {candidate_id: choice} or [(candidate_id, choice)] / [{"candidate", "choice"}] (duplicates are
-    an error). The unique (ballot, delegate) constraint on BallotPaper is what refuses a second paper: its
+    an error). The voter is `delegate`, or — for a body's roll — the member whose account is `user` (a delegate
+    user passes both). The unique (ballot, delegate) / (ballot, member) constraints on BallotPaper refuse a second
+    paper: their
     IntegrityError becomes AlreadyVoted (409), so there is no check-then-insert race to lose. Secret ballots
     store the votes with no paper, no delegate and no time. Raises NotFound for an unknown ballot.
 
@@ -262,18 +322,27 @@ def ballot_cast(*, ballot_id: int, delegate, choices) -> BallotPaper:
     check), the entry marked present and its history row (unless it already was), the candidate ids, the paper,
     its history row, the votes (one multi-row INSERT).
     """
-    delegate_id = _pk(delegate)
-    ballot = _ballot_for_cast(ballot_id, delegate_id)
+    if delegate is None and user is not None:
+        delegate = getattr(user, "delegate_id", None)
+    ballot = _ballot_for_cast(ballot_id, _pk(delegate) if delegate is not None else None, getattr(user, "pk", None))
     if ballot.status != Ballot.Status.OPEN:
         raise InvalidTransition(
             _("该表决不在投票时间内（当前为“%(s)s”）。") % {"s": ballot.get_status_display()}
         )
+    if ballot.counting != Counting.ONLINE:
+        raise InvalidTransition(
+            _("本次表决采用%(m)s计票，不能网上投票。") % {"m": ballot.get_counting_display()}
+        )
     # Whoever votes is present (实到): saved, not updated, so the roll entry's history records it.
     if ballot.roll_id is None:
-        raise NotPermitted(_("您不在本次表决的代表名单中。"))
+        raise NotPermitted(_("您不在本次表决的名单中。"))
+    delegate_id, member_id = ballot.roll_delegate_id, ballot.roll_member_id
     if not ballot.roll_present:
-        entry = BallotRollEntry(pk=ballot.roll_id, ballot_id=ballot.pk, delegate_id=delegate_id, present=True)
+        entry = BallotRollEntry(
+            pk=ballot.roll_id, ballot_id=ballot.pk, delegate_id=delegate_id, member_id=member_id, present=True
+        )
         entry.save(update_fields=["present"])
+    voter = {"delegate_id": delegate_id} if delegate_id is not None else {"member_id": member_id}
 
     pairs = _normalise_choices(choices)
     candidate_ids = set(Candidate.objects.filter(ballot_id=ballot.pk).values_list("pk", flat=True))
@@ -299,7 +368,7 @@ def ballot_cast(*, ballot_id: int, delegate, choices) -> BallotPaper:
         # of=("self",) and no ordering: lock this paper row only, never the ballot row (casts share that one).
         existing = (
             BallotPaper.objects.select_for_update(of=("self",))
-            .filter(ballot_id=ballot.pk, delegate_id=delegate_id)
+            .filter(ballot_id=ballot.pk, **voter)
             .order_by("pk")
             .first()
         )
@@ -316,15 +385,13 @@ def ballot_cast(*, ballot_id: int, delegate, choices) -> BallotPaper:
     try:
         paper = save_with_new_code(
             lambda code: BallotPaper.objects.create(
-                ballot_id=ballot.pk, delegate_id=delegate_id, receipt_code=code, cast_at=now
+                ballot_id=ballot.pk, delegate_id=delegate_id, member_id=member_id, receipt_code=code, cast_at=now
             ),
-            is_collision=lambda: (
-                not BallotPaper.objects.filter(ballot_id=ballot.pk, delegate_id=delegate_id).exists()
-            ),
+            is_collision=lambda: not BallotPaper.objects.filter(ballot_id=ballot.pk, **voter).exists(),
         )
     except IntegrityError:
         # This function's own atomic block (a savepoint when nested) rolls back everything it wrote.
-        raise AlreadyVoted(_("您已经投过票了，每位代表只能投一张选票。")) from None
+        raise AlreadyVoted(_("您已经投过票了，每人只能投一张选票。")) from None
     Vote.objects.bulk_create(
         [
             Vote(ballot_id=ballot.pk, candidate_id=c, choice=ch, paper=None if ballot.secret else paper)
@@ -333,22 +400,29 @@ def ballot_cast(*, ballot_id: int, delegate, choices) -> BallotPaper:
     )
     paper.ballot = ballot
     # The ballot (not the paper, never a vote) is the source: the record says a paper was handed in.
-    delegate_act(delegate_id=delegate_id, kind="ballot_paper", source=ballot, happened_at=now)
+    if delegate_id is not None:
+        delegate_act(delegate_id=delegate_id, kind="ballot_paper", source=ballot, happened_at=now)
     return paper
 
 
 @transaction.atomic
-def ballot_record_attendance(*, ballot_id: int, present: Iterable, actor=None) -> int:
-    """Mark delegates of the roll present (出席). Voters are marked present when they vote."""
+def ballot_record_attendance(*, ballot_id: int, present: Iterable, members: Iterable = (), actor=None) -> int:
+    """Mark voters of the roll present (出席): delegates by delegate id, a body's other members by member id.
+    Voters are marked present when they vote."""
     ballot = _lock_ballot(ballot_id)
     if ballot.status not in (Ballot.Status.DRAFT, Ballot.Status.OPEN):
         raise InvalidTransition(_("表决已结束，不能再登记出席。"))
     ids = [_pk(d) for d in present]
+    member_ids = [_pk(m) for m in members]
     on_roll = set(ballot.roll_entries.filter(delegate_id__in=ids).values_list("delegate_id", flat=True))
     off = [i for i in ids if i not in on_roll]
+    on_roll_m = set(ballot.roll_entries.filter(member_id__in=member_ids).values_list("member_id", flat=True))
+    off += [i for i in member_ids if i not in on_roll_m]
     if off:
-        raise ValidationFailed(_("以下代表不在表决名单中：%(ids)s") % {"ids": ", ".join(map(str, off[:20]))})
-    entries = list(ballot.roll_entries.filter(delegate_id__in=ids, present=False).order_by("pk"))
+        raise ValidationFailed(_("以下人员不在表决名单中：%(ids)s") % {"ids": ", ".join(map(str, off[:20]))})
+    entries = list(
+        ballot.roll_entries.filter(Q(delegate_id__in=ids) | Q(member_id__in=member_ids), present=False).order_by("pk")
+    )
     for entry in entries:
         entry.present = True
     # One history row per entry marked present, besides the ballot's attendance event.
@@ -381,6 +455,10 @@ def ballot_publish(*, ballot_id: int, actor=None) -> Ballot:
         raise InvalidTransition(
             _("只有已结束的表决可以公布结果，该表决当前为“%(s)s”。") % {"s": ballot.get_status_display()}
         )
+    if ballot.counting != Counting.ONLINE and not BallotCount.objects.filter(
+        ballot_id=ballot.pk, confirmed_at__isnull=False
+    ).exists():
+        raise InvalidTransition(_("计票结果尚未录入并经另一位管理员核对确认，不能公布。"))
     tally = ballot_tally(ballot_id=ballot.pk)
     ballot.status = Ballot.Status.PUBLISHED
     ballot.published_at = timezone.now()

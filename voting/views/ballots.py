@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bodies.models import Counting
 from liaison.errors import DomainError, InvalidTransition, show_domain_error
-from liaison.page_access import admin_required, delegate_required
+from liaison.page_access import admin_required, voter_required
 from liaison.parsing import posted_ids
 from stations.models import Delegate
 
 from .. import forms, selectors
-from ..models import Ballot, BallotPaper, ProjectProposal, Vote
+from ..models import Ballot, ProjectProposal, Vote
 from ..selectors import ballot_tally
 from ..services.ballots import (
     ballot_cast,
@@ -30,28 +31,26 @@ from ..tally import quorum_met
 
 
 # === 代表决: the delegate's ballot ===============================================================================
-@delegate_required
+@voter_required
 def vote_home(request):
-    delegate_id = request.user.delegate_id
-    pending = list(selectors.pending_ballots_for(delegate_id))
-    done = list(
-        BallotPaper.objects.filter(delegate_id=delegate_id).select_related("ballot").order_by("-cast_at")[:20]
-    )
+    user = request.user
+    pending = list(selectors.pending_ballots_for(user))
+    done = list(selectors.papers_of(user).order_by("-cast_at")[:20])
     return render(
         request,
         "voting/vote_home.html",
-        {"pending": pending, "done": done, "evaluations": selectors.pending_evaluations_for(delegate_id)},
+        {"pending": pending, "done": done, "evaluations": selectors.pending_evaluations_for(user.delegate_id)},
     )
 
 
-@delegate_required
+@voter_required
 def vote_ballot(request, pk: int):
     """GET: every candidate with for/against/abstain. POST: the confirm step; POST with confirm=1: cast."""
-    delegate_id = request.user.delegate_id
-    ballot = get_object_or_404(selectors.ballots_for_delegate(delegate_id), pk=pk)
+    user = request.user
+    ballot = get_object_or_404(selectors.ballots_for_voter(user), pk=pk)
     candidates = list(selectors.ballot_candidates(ballot))
-    paper = selectors.paper_of(ballot, delegate_id)
-    if ballot.status != Ballot.Status.OPEN:
+    paper = selectors.paper_of(ballot, user)
+    if ballot.status != Ballot.Status.OPEN or ballot.counting != Counting.ONLINE:
         return render(request, "voting/vote_closed.html", {"ballot": ballot, "paper": paper}, status=409)
     if paper is not None and not ballot.allow_change:
         return redirect("voting:vote-receipt", code=paper.receipt_code)
@@ -69,7 +68,7 @@ def vote_ballot(request, pk: int):
             errors.append(_("还有 %(n)s 个候选项目没有表明意见。") % {"n": len(missing)})
         elif request.POST.get("confirm") == "1":
             try:
-                paper = ballot_cast(ballot_id=ballot.pk, delegate=delegate_id, choices=chosen)
+                paper = ballot_cast(ballot_id=ballot.pk, user=user, choices=chosen)
             except DomainError as exc:
                 errors.append(exc.text)
             else:
@@ -86,13 +85,9 @@ def vote_ballot(request, pk: int):
     )
 
 
-@delegate_required
+@voter_required
 def vote_receipt(request, code: str):
-    paper = get_object_or_404(
-        BallotPaper.objects.select_related("ballot"),
-        receipt_code=code.upper()[:12],
-        delegate_id=request.user.delegate_id,
-    )
+    paper = get_object_or_404(selectors.papers_of(request.user), receipt_code=code.upper()[:12])
     votes = []
     if not paper.ballot.secret:
         votes = list(paper.votes.select_related("candidate__proposal").order_by("candidate__position"))
@@ -119,9 +114,13 @@ def manage_ballot_new(request):
     form = forms.BallotForm(request.POST or None, user=request.user, proposals=proposals)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        roll = Delegate.objects.filter(
-            is_active=True, level=d["roll_level"], area__path__startswith=d["area"].path
-        ).values_list("pk", flat=True)
+        roll = None
+        if d["body"] is None:
+            roll = list(
+                Delegate.objects.filter(
+                    is_active=True, level=d["roll_level"], area__path__startswith=d["area"].path
+                ).values_list("pk", flat=True)
+            )
         try:
             ballot = ballot_create(
                 title=d["title"],
@@ -131,7 +130,9 @@ def manage_ballot_new(request):
                 threshold_basis=d["threshold_basis"],
                 secret=d["secret"],
                 allow_change=d["allow_change"],
-                roll=list(roll),
+                roll=roll,
+                body=d["body"],
+                counting=d["counting"],
                 candidates=[p.pk for p in d["candidates"]],
                 actor=request.user,
             )
@@ -156,6 +157,7 @@ def manage_ballot(request, pk: int):
             "candidates": candidates,
             "turnout": selectors.ballot_turnout(ballot),
             "events": events,
+            "sheet": selectors.count_sheet(ballot),
         },
     )
 
@@ -219,20 +221,21 @@ def manage_ballot_attendance(request, pk: int):
     ballot = get_object_or_404(selectors.ballots_for_admin(request.user), pk=pk)
     if request.method == "POST":
         ids = posted_ids(request.POST, "present")
+        members = posted_ids(request.POST, "member")
         try:
-            n = ballot_record_attendance(ballot_id=ballot.pk, present=ids, actor=request.user)
+            n = ballot_record_attendance(ballot_id=ballot.pk, present=ids, members=members, actor=request.user)
         except DomainError as exc:
             show_domain_error(request, exc)
         else:
-            messages.success(request, _("已登记 %(n)s 位代表出席。") % {"n": n})
+            messages.success(request, _("已登记 %(n)s 人出席。") % {"n": n})
         return redirect("voting:manage-ballot", pk=ballot.pk)
-    entries = ballot.roll_entries.select_related("delegate").order_by("delegate__name", "id")
+    entries = ballot.roll_entries.select_related("delegate", "member").order_by("delegate__name", "member__name", "id")
     return render(request, "voting/manage_attendance.html", {"ballot": ballot, "entries": entries})
 
 
 def _result_for_page(request, pk: int):
     """Published: anyone. Closed: admins of its area. Open or draft: nobody (409)."""
-    ballot = get_object_or_404(Ballot.objects.select_related("area"), pk=pk)
+    ballot = get_object_or_404(Ballot.objects.select_related("area", "body"), pk=pk)
     if ballot.status != Ballot.Status.PUBLISHED:
         is_admin = (
             request.user.is_authenticated and selectors.ballots_for_admin(request.user).filter(pk=pk).exists()
@@ -253,7 +256,9 @@ def ballot_tally_sheet(request, pk: int):
     """计票结果报告单: a printable sheet with every candidate's counts."""
     ballot, tally = _result_for_page(request, pk)
     return render(
-        request, "voting/tally_sheet.html", {"ballot": ballot, "tally": tally, "now": timezone.now()}
+        request,
+        "voting/tally_sheet.html",
+        {"ballot": ballot, "tally": tally, "now": timezone.now(), "sheet": selectors.count_sheet(ballot)},
     )
 
 
