@@ -2,7 +2,8 @@
 """Voting benchmark (issue 5), on PostgreSQL: 1,000 delegates vote at once on a ballot of 12 candidates.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/liaison_bench_vote .venv/bin/python bench/voting.py \
-        [--delegates 1000] [--candidates 12] [--concurrency 50] [--workers 4] [--duplicates 50]
+        [--delegates 1000] [--candidates 12] [--concurrency 50] [--workers 4] [--duplicates 50] \
+        [--body {none,delegates,members}]
 
 1. (re)creates the database (only one whose name starts with `liaison_bench`), migrates it, and fills it in
    this process: an area, 1,000 county delegates each with an account and an API token, 12 shortlisted
@@ -12,6 +13,9 @@
    per candidate (seeded); reports the wall time for all votes and the latency percentiles;
 3. sends `--duplicates` second papers from delegates who already voted, all at once (each must get 409);
 4. closes the ballot and times `ballot_tally` (the first, cold run and the median of 20);
+With `--body delegates` the roll is taken from a body (a congress whose 1,000 members are the delegates) when the
+ballot opens; with `--body members` the voters are a street council's 1,000 members who are not delegates, each
+with a member account.
 5. verifies: exactly 1,000 papers and 12,000 vote rows, no error response, and that the tally equals, per
    candidate and choice, what the clients sent.
 
@@ -54,7 +58,7 @@ VOTES_TARGET_S = 30.0
 TALLY_TARGET_S = 1.0
 
 
-def fill(n_delegates: int, n_candidates: int, seats: int) -> dict:
+def fill(n_delegates: int, n_candidates: int, seats: int, body_mode: str = "none") -> dict:
     """The roll with accounts and tokens, the candidates, and an open ballot. Returns ids and tokens."""
     import django
 
@@ -65,6 +69,7 @@ def fill(n_delegates: int, n_candidates: int, seats: int) -> dict:
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
+    from bodies.models import Body, BodyMember
     from liaison.accounts.models import User
     from liaison.codes import new_code
     from stations.models import Area, Delegate
@@ -90,10 +95,33 @@ def fill(n_delegates: int, n_candidates: int, seats: int) -> dict:
             Delegate(name=f"代表{i:04d}", level="county", term=19, area=county, code=f"b{i:07d}")
             for i in range(n_delegates)
         )
-        users = User.objects.bulk_create(
-            User(username=f"bench{i:04d}", role="delegate", delegate=d, password="!")  # unusable: tokens only
-            for i, d in enumerate(delegates)
-        )
+        body = None
+        if body_mode == "members":
+            # A council's members who are not delegates vote with member accounts.
+            users = User.objects.bulk_create(
+                User(username=f"bench{i:04d}", role="member", password="!") for i in range(n_delegates)
+            )
+        else:
+            users = User.objects.bulk_create(
+                User(username=f"bench{i:04d}", role="delegate", delegate=d, password="!")  # tokens only
+                for i, d in enumerate(delegates)
+            )
+        if body_mode != "none":
+            body = Body.objects.create(
+                name="基准测试机构", kind="congress" if body_mode == "delegates" else "other", area=county
+            )
+            joined = timezone.localdate() - dt.timedelta(days=30)
+            BodyMember.objects.bulk_create(
+                BodyMember(
+                    body=body,
+                    delegate=d if body_mode == "delegates" else None,
+                    user=u,
+                    name=d.name,
+                    sector="delegate" if body_mode == "delegates" else "resident",
+                    joined_on=joined,
+                )
+                for d, u in zip(delegates, users, strict=True)
+            )
         tokens = Token.objects.bulk_create(Token(key=secrets.token_hex(20), user=u) for u in users)
         admin = User.objects.create(
             username="bench-admin", role="admin", area=city, is_staff=True, password="!"
@@ -117,7 +145,8 @@ def fill(n_delegates: int, n_candidates: int, seats: int) -> dict:
             title="基准测试：民生实事项目票决",
             area=county,
             seats=seats,
-            roll=delegates,
+            roll=None if body else delegates,
+            body=body,
             candidates=proposals,
             secret=True,
             actor=admin,
@@ -194,6 +223,12 @@ def main() -> int:
     parser.add_argument(
         "--duplicates", type=int, default=50, help="second papers sent after the run (409 each)"
     )
+    parser.add_argument(
+        "--body",
+        choices=["none", "delegates", "members"],
+        default="none",
+        help="take the roll from a body: its members are the delegates, or people with member accounts",
+    )
     args = parser.parse_args()
 
     url = postgres_url(DEFAULT_DB)
@@ -207,7 +242,8 @@ def main() -> int:
         log("Preparing the database")
         recreate_database(url)
         manage(env, "migrate", "--no-input", "-v", "0")
-        data = fill(args.delegates, args.candidates, args.seats)
+        log(f"Roll: {'explicit list of delegates' if args.body == 'none' else 'a body of ' + args.body}")
+        data = fill(args.delegates, args.candidates, args.seats, args.body)
         from django.db import connections
 
         connections.close_all()
