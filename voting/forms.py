@@ -96,7 +96,9 @@ class BallotForm(forms.Form):
         required=False,
         help_text=_("选择机构（如街道议政代表会、人民代表大会）时，表决名单为开始表决当天该机构的成员，不再按代表层级取名单。"),
     )
-    counting = forms.ChoiceField(label=_("计票方式"), choices=Counting.choices, initial=Counting.ONLINE)
+    counting = forms.ChoiceField(
+        label=_("计票方式"), choices=Counting.choices, initial=Counting.ONLINE, required=False
+    )
     candidates = forms.ModelMultipleChoiceField(
         label=_("候选项目"), queryset=ProjectProposal.objects.none(), widget=forms.CheckboxSelectMultiple
     )

@@ -239,6 +239,16 @@ def _legislation(tree, station, delegate, staff) -> dict:
     }
 
 
+def _bodies(tree, delegate) -> dict:
+    from bodies.models import Body
+    from bodies.services import body_create, member_add
+
+    council = body_create(name="城关街道议政代表会", kind=Body.Kind.STREET_COUNCIL, area=tree.township)
+    member_add(body=council, delegate=delegate)
+    member_add(body=council, name="王秀兰", phone=PHONE)
+    return {"bodies.body": [council]}
+
+
 def build(tree, station: Station, delegate, unit, staff, unit_user, admin_user) -> dict:
     """{"app_label.model": [objects of 商州区]} for every area-scoped back-office model."""
     today = timezone.localdate()
@@ -275,6 +285,7 @@ def build(tree, station: Station, delegate, unit, staff, unit_user, admin_user) 
     world |= _motions(tree, delegate, staff)
     world |= _legislation(tree, station, delegate, staff)
     world["open311.apiclient"] = [client_issue(name="商州区12345", area=tree.county).client]
+    world |= _bodies(tree, delegate)
     world |= duties_world.build(tree, station, delegate, staff)
     for label, objects in world.items():
         if not label.startswith("_"):

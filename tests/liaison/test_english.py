@@ -86,7 +86,7 @@ def test_an_api_permission_message_is_english_with_the_language_cookie(client_fo
     api.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     r = api.get("/api/v1/ballots/")
     assert r.status_code == 403
-    assert r.json()["detail"] == "Administrators and delegates only."
+    assert r.json()["detail"] == "Administrators, delegates and body members only."
 
 
 def test_api_validation_messages_are_english(api, tree):

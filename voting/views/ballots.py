@@ -132,7 +132,7 @@ def manage_ballot_new(request):
                 allow_change=d["allow_change"],
                 roll=roll,
                 body=d["body"],
-                counting=d["counting"],
+                counting=d["counting"] or Counting.ONLINE,
                 candidates=[p.pk for p in d["candidates"]],
                 actor=request.user,
             )
