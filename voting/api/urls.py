@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import evaluation_counts, views
 
 urlpatterns = [
     path("proposal-windows/", views.ProposalWindowListCreateView.as_view(), name="api-proposal-windows"),
@@ -35,4 +35,14 @@ urlpatterns = [
     path("evaluations/<int:pk>/close/", views.EvaluationCloseView.as_view(), name="api-evaluation-close"),
     path("evaluations/<int:pk>/votes/", views.EvaluationVoteView.as_view(), name="api-evaluation-votes"),
     path("evaluations/<int:pk>/result/", views.EvaluationResultView.as_view(), name="api-evaluation-result"),
+    path(
+        "evaluations/<int:pk>/paper-tally/",
+        evaluation_counts.EvaluationTallyView.as_view(),
+        name="api-evaluation-tally",
+    ),
+    path(
+        "evaluations/<int:pk>/paper-tally/confirm/",
+        evaluation_counts.EvaluationTallyConfirmView.as_view(),
+        name="api-evaluation-tally-confirm",
+    ),
 ]

@@ -519,6 +519,8 @@ def _evaluation_out(ev) -> dict:
         "status": a.status,
         "opened_at": a.opened_at,
         "closed_at": a.closed_at,
+        "body": a.body_id,
+        "counting": a.counting,
     }
 
 
@@ -552,6 +554,8 @@ class EvaluationListCreateView(generics.GenericAPIView):
             roll=ser.validated_data.get("roll"),
             title=ser.validated_data.get("title", ""),
             actor=request.user,
+            body=ser.validated_data.get("body"),
+            counting=ser.validated_data["counting"],
         )
         ev = selectors.evaluations_for(request.user).get(pk=ev.pk)
         return Response(_evaluation_out(ev), status=status.HTTP_201_CREATED)
@@ -577,7 +581,8 @@ class EvaluationCloseView(_EvaluationTransition):
 
 
 class EvaluationVoteView(APIView):
-    """A delegate on the roll rates the project's delivery once: satisfied / basically_satisfied / unsatisfied."""
+    """A delegate on the roll, or a body's member on it, rates the delivery once: satisfied /
+    basically_satisfied / unsatisfied (409 when counted on paper or by a device)."""
 
     permission_classes = [IsAuthenticated]
 
@@ -586,14 +591,12 @@ class EvaluationVoteView(APIView):
     )
     def post(self, request, pk):
         user = request.user
-        if not getattr(user, "is_delegate_user", False):
-            raise NotPermitted(_("仅限人大代表参加测评。"))
+        if not (getattr(user, "is_delegate_user", False) or getattr(user, "is_body_member", False)):
+            raise NotPermitted(_("仅限人大代表或议政代表会成员参加测评。"))
         ev = get_object_or_404(Evaluation.objects.all(), pk=pk)
         ser = serializers.EvaluationVoteSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        vote = evaluation_vote(
-            evaluation_id=ev.pk, delegate=user.delegate, choice=ser.validated_data["choice"]
-        )
+        vote = evaluation_vote(evaluation_id=ev.pk, user=user, choice=ser.validated_data["choice"])
         return Response({"choice": vote.choice}, status=status.HTTP_201_CREATED)
 
 
