@@ -194,6 +194,20 @@ def assessments_for(user) -> QuerySet[Assessment]:
     return qs.none()
 
 
+def assessments_to_vote(user) -> QuerySet[Assessment]:
+    """The assessments the user may vote in: their delegate on `roll`, or one of their memberships on
+    `members` (subqueries, so no duplicate rows)."""
+    qs = Assessment.objects.select_related("area", "unit", "activity")
+    q = Q(pk__in=member_assessment_ids(user))
+    if getattr(user, "delegate_id", None):
+        q |= Q(
+            pk__in=Assessment.roll.through.objects.filter(delegate_id=user.delegate_id).values(
+                "assessment_id"
+            )
+        )
+    return qs.filter(q)
+
+
 def member_assessment_ids(user) -> QuerySet:
     """Ids of the assessments on whose member roll the user is (a subquery; no duplicates however many
     memberships the user has had)."""
