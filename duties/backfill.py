@@ -98,7 +98,9 @@ def _assessments():
         a = v.assessment
         return [_entry(v.delegate_id, kind, ct, v.assessment_id, a.opened_at or a.created_at)]
 
-    return AssessmentVote.objects.select_related("assessment").order_by("pk"), make
+    # A body member who is not a delegate has no duty record: only delegates' votes.
+    votes = AssessmentVote.objects.filter(delegate__isnull=False).select_related("assessment")
+    return votes.order_by("pk"), make
 
 
 def _activities():

@@ -43,6 +43,28 @@ class SupervisionConfig(AppConfig):
                         reverse("supervision:assessment-vote", args=[a.pk]),
                     )
                 )
+        if getattr(user, "is_body_member", False):
+            # A council member who is not a delegate: the open assessments on whose member roll they are (the
+            # project evaluations among them are linked by the voting app, to its own page).
+            from .models import Assessment
+            from .selectors import member_assessment_ids
+
+            open_ = (
+                Assessment.objects.filter(
+                    status=Assessment.Status.OPEN, counting="online", pk__in=member_assessment_ids(user)
+                )
+                .exclude(subject=Assessment.Subject.PROJECT)
+                .order_by("id")
+            )
+            for a in open_[:5]:
+                links.append(
+                    (
+                        _("参加测评：%(title)s") % {"title": a.title},
+                        reverse("supervision:assessment-vote", args=[a.pk]),
+                    )
+                )
+        if getattr(user, "is_area_staff", False):
+            links.append((_("满意度测评计票与结果"), reverse("supervision:staff-assessments")))
         links.append((_("人大监督（公开）"), reverse("supervision:index")))
         return links
 

@@ -13,6 +13,7 @@ from .models import (
     Activity,
     ActivityRecord,
     Assessment,
+    AssessmentCount,
     AssessmentVote,
     ClueRequest,
     CollectionWindow,
@@ -181,13 +182,58 @@ def opinions_for(user) -> QuerySet[Opinion]:
 
 
 def assessments_for(user) -> QuerySet[Assessment]:
-    """Staff: their area subtree. Delegates: the assessments they are on the roll of."""
+    """Staff: their area subtree. Delegates: the assessments they are on the roll of. Members of a body who are
+    not delegates: the assessments whose `members` name one of their memberships."""
     qs = Assessment.objects.select_related("area", "unit")
     if getattr(user, "is_area_staff", False):
         return scope_to_area(qs, user)
     if getattr(user, "is_delegate_user", False):
         return qs.filter(roll=user.delegate_id)
+    if getattr(user, "is_body_member", False):
+        return qs.filter(pk__in=member_assessment_ids(user))
     return qs.none()
+
+
+def assessments_to_vote(user) -> QuerySet[Assessment]:
+    """The assessments the user may vote in: their delegate on `roll`, or one of their memberships on
+    `members` (subqueries, so no duplicate rows)."""
+    qs = Assessment.objects.select_related("area", "unit", "activity")
+    q = Q(pk__in=member_assessment_ids(user))
+    if getattr(user, "delegate_id", None):
+        q |= Q(
+            pk__in=Assessment.roll.through.objects.filter(delegate_id=user.delegate_id).values(
+                "assessment_id"
+            )
+        )
+    return qs.filter(q)
+
+
+def member_assessment_ids(user) -> QuerySet:
+    """Ids of the assessments on whose member roll the user is (a subquery; no duplicates however many
+    memberships the user has had)."""
+    return Assessment.members.through.objects.filter(bodymember__user_id=user.pk).values("assessment_id")
+
+
+def assessment_roll_size(assessment: Assessment) -> int:
+    """Who may vote: delegates on `roll` plus the body's other members on `members` (two counts)."""
+    return assessment.roll.count() + assessment.members.count()
+
+
+def assessment_sheet(assessment_id: int) -> AssessmentCount | None:
+    """The tally sheet of a paper or device count, with who entered and confirmed it (one query)."""
+    return (
+        AssessmentCount.objects.select_related("entered_by", "confirmed_by")
+        .filter(assessment_id=assessment_id)
+        .first()
+    )
+
+
+def count_tally(sheet: AssessmentCount) -> SatisfactionTally:
+    return SatisfactionTally(
+        satisfied=sheet.satisfied,
+        basically_satisfied=sheet.basically_satisfied,
+        unsatisfied=sheet.unsatisfied,
+    )
 
 
 def assessment_result(*, assessment_id: int) -> SatisfactionTally:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_assessments
 
 app_name = "supervision"
 
@@ -25,6 +25,22 @@ urlpatterns = [
     ),
     path("workspace/supervision/unit/questions/<int:pk>/", views.unit_question, name="unit-question"),
     path("workspace/supervision/topics/<int:pk>/", views.staff_topic, name="staff-topic"),
+    path("workspace/supervision/assessments/", views_assessments.staff_assessments, name="staff-assessments"),
+    path(
+        "workspace/supervision/assessments/<int:pk>/",
+        views_assessments.staff_assessment,
+        name="staff-assessment",
+    ),
+    path(
+        "workspace/supervision/assessments/<int:pk>/tally/",
+        views_assessments.staff_assessment_tally,
+        name="staff-assessment-tally",
+    ),
+    path(
+        "workspace/supervision/assessments/<int:pk>/tally/confirm/",
+        views_assessments.staff_assessment_tally_confirm,
+        name="staff-assessment-tally-confirm",
+    ),
     path(
         "workspace/supervision/rectifications/<int:pk>/",
         views.staff_rectification,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from liaison.errors import DomainError, RateLimited, ValidationFailed, show_domain_error
 from liaison.guard import anonymous_write
-from liaison.page_access import delegate_required, staff_required, unit_required
+from liaison.page_access import delegate_required, role_required, staff_required, unit_required
 from liaison.pages import error_page, see_other
 
 from . import selectors
@@ -30,9 +30,9 @@ from .forms import (
     TopicForm,
     VoteForm,
 )
-from .models import Assessment, AssessmentVote, Question, Rectification, Topic
+from .models import Question, Rectification, Topic
 from .services.activities import clue_submit as clue_submit_service
-from .services.assessments import assessment_vote as assessment_vote_service
+from .services.assessments import assessment_my_vote, assessment_vote_by
 from .services.questions import question_answer
 from .services.rectifications import (
     rectification_accept,
@@ -190,19 +190,22 @@ def activity_public(request, pk):
 # --- delegates -------------------------------------------------------------------------------------------
 
 
-@delegate_required
+# A delegate, or a body's member who is not a delegate (a street council's resident member, role member).
+voter_required = role_required(
+    lambda u: u.is_delegate_user or u.is_body_member, _("仅限人大代表或议政代表会成员使用。")
+)
+
+
+@voter_required
 @require_http_methods(["GET", "POST"])
 def assessment_vote(request, pk):
-    delegate = request.user.delegate
-    assessment = get_object_or_404(
-        Assessment.objects.select_related("unit", "activity").filter(roll=delegate), pk=pk
-    )
-    voted = AssessmentVote.objects.filter(assessment=assessment, delegate=delegate).first()
+    assessment = get_object_or_404(selectors.assessments_to_vote(request.user), pk=pk)
+    voted = assessment_my_vote(assessment, request.user)
     form = VoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            voted = assessment_vote_service(
-                assessment_id=assessment.pk, delegate=delegate, choice=form.cleaned_data["choice"]
+            voted = assessment_vote_by(
+                assessment_id=assessment.pk, user=request.user, choice=form.cleaned_data["choice"]
             )
         except DomainError as exc:
             show_domain_error(request, exc, form)

@@ -19,6 +19,15 @@ class VotingConfig(AppConfig):
         if getattr(user, "is_delegate_user", False):
             m = len(selectors.pending_evaluations_for(user.delegate_id))
             links.append((_("待测评（%(n)s）") % {"n": m}, reverse("voting:vote-home")))
+        if getattr(user, "is_body_member", False):
+            # A council member who is not a delegate: each project evaluation waiting for their vote.
+            for ev in selectors.pending_member_evaluations(user)[:5]:
+                links.append(
+                    (
+                        _("项目满意度测评：%(t)s") % {"t": ev.assessment.title},
+                        reverse("voting:vote-evaluation", args=[ev.pk]),
+                    )
+                )
         if getattr(user, "is_area_staff", False):
             links.append((_("筛选项目建议"), reverse("voting:manage-proposals")))
             links.append((_("民生实事项目"), reverse("voting:manage-projects")))

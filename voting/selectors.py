@@ -9,7 +9,14 @@ from bodies.models import Counting
 from liaison.errors import get_or_not_found
 from liaison.scoping import scope_to_area
 from stations.models import Area, Delegate
-from supervision.selectors import assessment_result
+from supervision.api.serializers import TallySheetOut
+from supervision.selectors import (
+    assessment_result,
+    assessment_roll_size,
+    assessment_sheet,
+    count_tally,
+    member_assessment_ids,
+)
 
 from .models import (
     Ballot,
@@ -319,6 +326,23 @@ def _evaluations() -> QuerySet[Evaluation]:
     return Evaluation.objects.select_related("assessment", "project", "project__area", "project__unit")
 
 
+def pending_member_evaluations(user) -> list[Evaluation]:
+    """Open evaluations counted online on whose member roll the user (a body's member who is not a delegate) is,
+    and in which they have not yet voted."""
+    if not getattr(user, "is_body_member", False):
+        return []
+    return list(
+        _evaluations()
+        .filter(
+            assessment__status="open",
+            assessment__counting="online",
+            assessment_id__in=member_assessment_ids(user),
+        )
+        .exclude(assessment__votes__member__user_id=user.pk)
+        .order_by("assessment__opened_at", "id")
+    )
+
+
 def pending_evaluations_for(delegate_id: int | None) -> list[Evaluation]:
     """Open evaluations on whose roll the delegate is and in which they have not yet voted."""
     if not delegate_id:
@@ -337,6 +361,8 @@ def evaluations_for(user) -> QuerySet[Evaluation]:
         return scope_to_area(_evaluations(), user, "project__area")
     if getattr(user, "is_delegate_user", False):
         return _evaluations().filter(assessment__roll__id=user.delegate_id)
+    if getattr(user, "is_body_member", False):
+        return _evaluations().filter(assessment_id__in=member_assessment_ids(user))
     return Evaluation.objects.none()
 
 
@@ -351,13 +377,17 @@ def evaluation_on_roll(evaluation: Evaluation, delegate_id: int | None) -> bool:
 def evaluation_result(*, evaluation_id: int) -> dict:
     ev = get_or_not_found(Evaluation.objects.select_related("assessment"), pk=evaluation_id)
     a = ev.assessment
-    tally = assessment_result(assessment_id=a.pk)
+    sheet = assessment_sheet(a.pk) if a.counting != "online" else None
+    if sheet is not None and sheet.is_confirmed:
+        tally = count_tally(sheet)
+    else:
+        tally = assessment_result(assessment_id=a.pk)
     rect = a.rectifications.order_by("id").first()
     return {
         "id": ev.pk,
         "project": ev.project_id,
         "status": a.status,
-        "roll_size": a.roll.count(),
+        "roll_size": assessment_roll_size(a),
         "voted": tally.total,
         "satisfied": tally.satisfied,
         "basically_satisfied": tally.basically_satisfied,
@@ -365,4 +395,6 @@ def evaluation_result(*, evaluation_id: int) -> dict:
         "rate": tally.rate,
         "outcome": a.outcome or None,
         "rectification": {"id": rect.pk, "status": rect.status, "due": rect.due} if rect else None,
+        "counting": a.counting,
+        "tally_sheet": TallySheetOut(sheet).data if sheet is not None else None,
     }

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from bodies.models import Counting
 from liaison.parsing import IdField, IdListField
 from liaison.satisfaction import Satisfaction
 from liaison.uploads.fields import SingleFileField
@@ -320,6 +321,7 @@ class AssessmentResultOut(serializers.ModelSerializer):
             "outcome",
             "closed_at",
             "rectifications",
+            "counting",
         ]
 
     def get_rectifications(self, obj) -> list[dict]:
@@ -417,7 +419,12 @@ class AssessmentIn(serializers.Serializer):
     area = AreaCodeField()
     unit = serializers.PrimaryKeyRelatedField(queryset=HandlingUnit.objects.select_related("area"))
     subject = serializers.ChoiceField(choices=Assessment.Subject.choices)
-    roll = serializers.PrimaryKeyRelatedField(queryset=Delegate.objects.all(), many=True, allow_empty=False)
+    # Exactly one of them: an explicit roll of delegates, or a body whose members on the opening day vote.
+    roll = serializers.PrimaryKeyRelatedField(
+        queryset=Delegate.objects.all(), many=True, allow_empty=False, required=False
+    )
+    body = serializers.IntegerField(min_value=1, required=False)
+    counting = serializers.ChoiceField(choices=Counting.choices, default=Counting.ONLINE)
     activity = serializers.PrimaryKeyRelatedField(
         queryset=Activity.objects.select_related("area"), required=False, allow_null=True, default=None
     )
@@ -425,6 +432,11 @@ class AssessmentIn(serializers.Serializer):
         queryset=Rectification.objects.select_related("area"), required=False, allow_null=True, default=None
     )
     unsatisfied_share = serializers.FloatField(min_value=0.01, max_value=0.99, default=0.5)
+
+    def validate(self, attrs):
+        if ("roll" in attrs) == ("body" in attrs):
+            raise serializers.ValidationError({"body": [_("请选择测评机构或测评人员名单（二者选一）。")]})
+        return attrs
 
 
 class AssessmentOut(serializers.ModelSerializer):
@@ -448,7 +460,69 @@ class AssessmentOut(serializers.ModelSerializer):
             "unsatisfied_share",
             "opened_at",
             "closed_at",
+            "body",
+            "counting",
         ]
+
+
+def _person(user) -> str | None:
+    if user is None:
+        return None
+    return user.get_full_name() or user.username
+
+
+class TallySheetOut(serializers.Serializer):
+    """The tally sheet of a paper or device count: how it was counted, the numbers, who entered and confirmed."""
+
+    method = serializers.CharField()
+    method_display = serializers.CharField(source="get_method_display")
+    present = serializers.IntegerField()
+    papers_issued = serializers.IntegerField()
+    papers_returned = serializers.IntegerField()
+    valid = serializers.IntegerField()
+    invalid = serializers.IntegerField()
+    satisfied = serializers.IntegerField()
+    basically_satisfied = serializers.IntegerField()
+    unsatisfied = serializers.IntegerField()
+    note = serializers.CharField()
+    entered_by = serializers.SerializerMethodField()
+    entered_at = serializers.DateTimeField()
+    confirmed = serializers.BooleanField(source="is_confirmed")
+    confirmed_by = serializers.SerializerMethodField()
+    confirmed_at = serializers.DateTimeField(allow_null=True)
+
+    def get_entered_by(self, obj) -> str | None:
+        return _person(obj.entered_by)
+
+    def get_confirmed_by(self, obj) -> str | None:
+        return _person(obj.confirmed_by)
+
+
+class TallySheetIn(serializers.Serializer):
+    """Counts are checked by the service (so that the page form and the API give the same messages)."""
+
+    method = serializers.ChoiceField(choices=[Counting.PAPER, Counting.DEVICE], required=False)
+    present = serializers.IntegerField(min_value=0, max_value=100_000)
+    papers_issued = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
+    papers_returned = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
+    valid = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
+    invalid = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
+    satisfied = serializers.IntegerField(min_value=0, max_value=100_000)
+    basically_satisfied = serializers.IntegerField(min_value=0, max_value=100_000)
+    unsatisfied = serializers.IntegerField(min_value=0, max_value=100_000)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class AssessmentDetailOut(AssessmentOut):
+    """One assessment for staff and its voters: the roll's size, votes so far, and the tally sheet."""
+
+    counting_display = serializers.CharField(source="get_counting_display")
+    roll_size = serializers.IntegerField()
+    voted = serializers.IntegerField()
+    tally_sheet = TallySheetOut(allow_null=True, source="sheet")
+
+    class Meta(AssessmentOut.Meta):
+        fields = AssessmentOut.Meta.fields + ["counting_display", "roll_size", "voted", "tally_sheet"]
 
 
 class VoteIn(serializers.Serializer):

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import assessments as av
 from . import views as v
 
 urlpatterns = [
@@ -44,9 +45,16 @@ urlpatterns = [
     path("clue-requests/<int:pk>/clues/", v.ClueSubmitView.as_view(), name="api-clues"),
     path("questions/", v.QuestionListView.as_view(), name="api-questions"),
     path("questions/<int:pk>/answer/", v.QuestionAnswerView.as_view(), name="api-question-answer"),
-    path("assessments/", v.AssessmentListCreateView.as_view(), name="api-assessments"),
-    path("assessments/<int:pk>/open/", v.AssessmentOpenView.as_view(), name="api-assessment-open"),
-    path("assessments/<int:pk>/vote/", v.AssessmentVoteView.as_view(), name="api-assessment-vote"),
-    path("assessments/<int:pk>/close/", v.AssessmentCloseView.as_view(), name="api-assessment-close"),
-    path("assessments/<int:pk>/result/", v.AssessmentResultView.as_view(), name="api-assessment-result"),
+    path("assessments/", av.AssessmentListCreateView.as_view(), name="api-assessments"),
+    path("assessments/<int:pk>/", av.AssessmentDetailView.as_view(), name="api-assessment"),
+    path("assessments/<int:pk>/open/", av.AssessmentOpenView.as_view(), name="api-assessment-open"),
+    path("assessments/<int:pk>/vote/", av.AssessmentVoteView.as_view(), name="api-assessment-vote"),
+    path("assessments/<int:pk>/close/", av.AssessmentCloseView.as_view(), name="api-assessment-close"),
+    path("assessments/<int:pk>/result/", av.AssessmentResultView.as_view(), name="api-assessment-result"),
+    path("assessments/<int:pk>/paper-tally/", av.AssessmentTallyView.as_view(), name="api-assessment-tally"),
+    path(
+        "assessments/<int:pk>/paper-tally/confirm/",
+        av.AssessmentTallyConfirmView.as_view(),
+        name="api-assessment-tally-confirm",
+    ),
 ]

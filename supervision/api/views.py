@@ -16,12 +16,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from liaison.api import AnonymousWriteThrottle
-from liaison.errors import InvalidTransition, NotFound
+from liaison.errors import NotFound
 from liaison.permissions import IsAreaStaff, IsDelegateUser, IsPortalAdmin, IsUnitUser
 from liaison.scoping import user_sees_area
 
 from .. import selectors
-from ..models import Activity, Assessment, Question, Rectification, Topic
+from ..models import Activity, Question, Rectification, Topic
 from ..services.activities import (
     activity_create,
     activity_finish,
@@ -30,7 +30,6 @@ from ..services.activities import (
     clue_request_create,
     clue_submit,
 )
-from ..services.assessments import assessment_close, assessment_create, assessment_open, assessment_vote
 from ..services.questions import opinion_issue, question_answer, question_ask
 from ..services.rectifications import (
     rectification_accept,
@@ -524,87 +523,3 @@ class QuestionAnswerView(APIView):
             raise PermissionDenied()
         q = question_answer(question_id=pk, unit=unit, actor=user, **ser.validated_data)
         return Response(s.QuestionOut(q).data)
-
-
-# --- assessments -----------------------------------------------------------------------------------------
-
-
-class AssessmentListCreateView(generics.ListAPIView):
-    """GET: staff see their subtree's assessments, delegates those they are on the roll of. POST: staff."""
-
-    permission_classes = [IsAuthenticated]
-    serializer_class = s.AssessmentOut
-
-    def get_permissions(self):
-        return [IsAreaStaff()] if self.request.method == "POST" else [IsAuthenticated()]
-
-    def get_queryset(self):
-        return selectors.assessments_for(self.request.user).order_by("-created_at", "-id")
-
-    @extend_schema(request=s.AssessmentIn, responses={201: s.AssessmentOut})
-    def post(self, request):
-        ser = s.AssessmentIn(data=request.data)
-        ser.is_valid(raise_exception=True)
-        data = ser.validated_data
-        _require_area(request.user, data["area"])
-        _require_units(request.user, [data["unit"]])
-        for key in ("activity", "rectification"):
-            obj = data.get(key)
-            if obj is not None and not user_sees_area(request.user, obj.area):
-                raise ValidationError({key: [_("不在您的管辖范围内。")]})
-        a = assessment_create(actor=request.user, **data)
-        return Response(s.AssessmentOut(a).data, status=status.HTTP_201_CREATED)
-
-
-class _StaffAssessmentView(APIView):
-    permission_classes = [IsAreaStaff]
-
-    def assessment(self, request, pk) -> Assessment:
-        return get_object_or_404(selectors.assessments_for(request.user), pk=pk)
-
-
-class AssessmentOpenView(_StaffAssessmentView):
-    @extend_schema(request=None, responses=s.StatusOut)
-    def post(self, request, pk):
-        a = assessment_open(assessment_id=self.assessment(request, pk).pk, actor=request.user)
-        return Response({"status": a.status})
-
-
-class AssessmentCloseView(_StaffAssessmentView):
-    @extend_schema(request=None, responses=s.AssessmentResultOut)
-    def post(self, request, pk):
-        a = assessment_close(assessment_id=self.assessment(request, pk).pk, actor=request.user)
-        a = Assessment.objects.select_related("unit").prefetch_related("rectifications").get(pk=a.pk)
-        return Response(s.AssessmentResultOut(a).data)
-
-
-class AssessmentVoteView(APIView):
-    """A delegate on the roll votes once: 403 off the roll, 409 for a second vote or when not open."""
-
-    permission_classes = [IsDelegateUser]
-
-    @extend_schema(request=s.VoteIn, responses={201: s.VoteOut})
-    def post(self, request, pk):
-        if not Assessment.objects.filter(pk=pk).exists():
-            raise NotFound()
-        ser = s.VoteIn(data=request.data)
-        ser.is_valid(raise_exception=True)
-        vote = assessment_vote(
-            assessment_id=pk, delegate=request.user.delegate, choice=ser.validated_data["choice"]
-        )
-        return Response(s.VoteOut(vote).data, status=status.HTTP_201_CREATED)
-
-
-class AssessmentResultView(APIView):
-    """Counts and satisfaction rate: public once closed, never while voting is open."""
-
-    permission_classes = [AllowAny]
-
-    @extend_schema(responses=s.AssessmentResultOut)
-    def get(self, request, pk):
-        a = get_object_or_404(
-            Assessment.objects.select_related("unit").prefetch_related("rectifications"), pk=pk
-        )
-        if a.status != Assessment.Status.CLOSED:
-            raise InvalidTransition(_("测评尚未结束，结果暂不公开。"))
-        return Response(s.AssessmentResultOut(a).data)

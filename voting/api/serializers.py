@@ -11,6 +11,7 @@ from liaison.parsing import IdField, IdListField
 from liaison.privacy import PHONE_MESSAGE, PHONE_RE, mask_name, mask_phone
 from liaison.scoping import user_sees_area
 from stations.models import Area
+from supervision.api.serializers import TallySheetOut
 
 from ..conf import conf
 from ..models import (
@@ -487,12 +488,23 @@ class EvaluationSerializer(serializers.Serializer):
     status = serializers.CharField()
     opened_at = serializers.DateTimeField(allow_null=True)
     closed_at = serializers.DateTimeField(allow_null=True)
+    body = serializers.IntegerField(allow_null=True)
+    counting = serializers.CharField()
 
 
 class EvaluationCreateSerializer(serializers.Serializer):
     project = IdField()
     roll = IdListField(required=False, allow_empty=False)
+    # In place of `roll`: a body (e.g. the street council that voted the project); its members on the day the
+    # evaluation opens vote.
+    body = IdField(required=False)
+    counting = serializers.ChoiceField(choices=Counting.choices, default=Counting.ONLINE)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        if "roll" in attrs and "body" in attrs:
+            raise serializers.ValidationError({"body": [_("请选择测评机构或测评人员名单（二者选一）。")]})
+        return attrs
 
 
 class EvaluationVoteSerializer(serializers.Serializer):
@@ -517,3 +529,5 @@ class EvaluationResultSerializer(serializers.Serializer):
     rate = serializers.FloatField(allow_null=True)
     outcome = serializers.CharField(allow_null=True)
     rectification = EvaluationRectificationSerializer(allow_null=True)
+    counting = serializers.CharField()
+    tally_sheet = TallySheetOut(allow_null=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import counts, views
+from . import counts, evaluations, views
 
 urlpatterns = [
     path("proposal-windows/", views.ProposalWindowListCreateView.as_view(), name="api-proposal-windows"),
@@ -36,9 +36,27 @@ urlpatterns = [
     path("milestones/<int:pk>/done/", views.MilestoneDoneView.as_view(), name="api-milestone-done"),
     path("sites/<int:pk>/leads/", views.SiteLeadsView.as_view(), name="api-site-leads"),
     path("sites/<int:pk>/done/", views.SiteDoneView.as_view(), name="api-site-done"),
-    path("evaluations/", views.EvaluationListCreateView.as_view(), name="api-evaluations"),
-    path("evaluations/<int:pk>/open/", views.EvaluationOpenView.as_view(), name="api-evaluation-open"),
-    path("evaluations/<int:pk>/close/", views.EvaluationCloseView.as_view(), name="api-evaluation-close"),
-    path("evaluations/<int:pk>/votes/", views.EvaluationVoteView.as_view(), name="api-evaluation-votes"),
-    path("evaluations/<int:pk>/result/", views.EvaluationResultView.as_view(), name="api-evaluation-result"),
+    path("evaluations/", evaluations.EvaluationListCreateView.as_view(), name="api-evaluations"),
+    path("evaluations/<int:pk>/open/", evaluations.EvaluationOpenView.as_view(), name="api-evaluation-open"),
+    path(
+        "evaluations/<int:pk>/close/", evaluations.EvaluationCloseView.as_view(), name="api-evaluation-close"
+    ),
+    path(
+        "evaluations/<int:pk>/votes/", evaluations.EvaluationVoteView.as_view(), name="api-evaluation-votes"
+    ),
+    path(
+        "evaluations/<int:pk>/result/",
+        evaluations.EvaluationResultView.as_view(),
+        name="api-evaluation-result",
+    ),
+    path(
+        "evaluations/<int:pk>/paper-tally/",
+        evaluations.EvaluationTallyView.as_view(),
+        name="api-evaluation-tally",
+    ),
+    path(
+        "evaluations/<int:pk>/paper-tally/confirm/",
+        evaluations.EvaluationTallyConfirmView.as_view(),
+        name="api-evaluation-tally-confirm",
+    ),
 ]

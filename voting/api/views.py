@@ -19,8 +19,8 @@ from liaison.permissions import IsAreaStaff, IsPortalAdmin
 from stations.models import HandlingUnit
 
 from .. import selectors
-from ..models import Ballot, Candidate, Evaluation, LivelihoodProject, Milestone, Site
-from ..selectors import ballot_tally, evaluation_result
+from ..models import Ballot, Candidate, LivelihoodProject, Milestone, Site
+from ..selectors import ballot_tally
 from ..services.ballots import (
     ballot_cast,
     ballot_close,
@@ -29,7 +29,6 @@ from ..services.ballots import (
     ballot_publish,
     ballot_record_attendance,
 )
-from ..services.evaluations import evaluation_close, evaluation_create, evaluation_open, evaluation_vote
 from ..services.projects import (
     milestone_add,
     milestone_complete,
@@ -502,116 +501,3 @@ class ProgressReportView(APIView):
             text=ser.validated_data["text"],
         )
         return Response(serializers.ProgressReportOutSerializer(report).data, status=status.HTTP_201_CREATED)
-
-
-# --- evaluations (人大评) ----------------------------------------------------------------------------------------
-def _evaluation_for(request, pk):
-    return get_object_or_404(selectors.evaluations_for(request.user), pk=pk)
-
-
-def _evaluation_out(ev) -> dict:
-    a = ev.assessment
-    return {
-        "id": ev.pk,
-        "project": ev.project_id,
-        "project_title": ev.project.title,
-        "assessment": a.pk,
-        "title": a.title,
-        "status": a.status,
-        "opened_at": a.opened_at,
-        "closed_at": a.closed_at,
-    }
-
-
-class EvaluationListCreateView(generics.GenericAPIView):
-    """GET: evaluations of the caller's area (staff, admins) or on whose roll they are (delegates).
-    POST (admin): `{project, roll?: [delegate ids], title?}`; the roll defaults to the electing ballot's roll."""
-
-    permission_classes = [IsAuthenticated]
-    serializer_class = serializers.EvaluationSerializer
-    queryset = Evaluation.objects.none()  # for the schema; get() reads through the selector
-
-    @extend_schema(responses=serializers.EvaluationSerializer(many=True))
-    def get(self, request):
-        qs = selectors.evaluations_for(request.user).order_by("-created_at", "-id")
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response([_evaluation_out(e) for e in page])
-
-    @extend_schema(
-        request=serializers.EvaluationCreateSerializer, responses={201: serializers.EvaluationSerializer}
-    )
-    def post(self, request):
-        if not request.user.is_portal_admin:
-            raise PermissionDenied(_("仅限管理员。"))
-        ser = serializers.EvaluationCreateSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        project = selectors.projects_for(request.user).filter(pk=ser.validated_data["project"]).first()
-        if project is None:
-            raise ValidationError({"project": [_("项目不存在。")]})
-        ev = evaluation_create(
-            project_id=project.pk,
-            roll=ser.validated_data.get("roll"),
-            title=ser.validated_data.get("title", ""),
-            actor=request.user,
-        )
-        ev = selectors.evaluations_for(request.user).get(pk=ev.pk)
-        return Response(_evaluation_out(ev), status=status.HTTP_201_CREATED)
-
-
-class _EvaluationTransition(APIView):
-    permission_classes = [IsPortalAdmin]
-    transition = None
-
-    @extend_schema(request=None, responses=serializers.EvaluationResultSerializer)
-    def post(self, request, pk):
-        ev = _evaluation_for(request, pk)
-        type(self).transition(evaluation_id=ev.pk, actor=request.user)
-        return Response(evaluation_result(evaluation_id=ev.pk))
-
-
-class EvaluationOpenView(_EvaluationTransition):
-    transition = staticmethod(evaluation_open)
-
-
-class EvaluationCloseView(_EvaluationTransition):
-    transition = staticmethod(evaluation_close)
-
-
-class EvaluationVoteView(APIView):
-    """A delegate on the roll rates the project's delivery once: satisfied / basically_satisfied / unsatisfied."""
-
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        request=serializers.EvaluationVoteSerializer, responses={201: serializers.EvaluationVoteSerializer}
-    )
-    def post(self, request, pk):
-        user = request.user
-        if not getattr(user, "is_delegate_user", False):
-            raise NotPermitted(_("仅限人大代表参加测评。"))
-        ev = get_object_or_404(Evaluation.objects.all(), pk=pk)
-        ser = serializers.EvaluationVoteSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        vote = evaluation_vote(
-            evaluation_id=ev.pk, delegate=user.delegate, choice=ser.validated_data["choice"]
-        )
-        return Response({"choice": vote.choice}, status=status.HTTP_201_CREATED)
-
-
-class EvaluationResultView(APIView):
-    """Counts and satisfaction rate: staff and admins of the area, and anyone once the evaluation is closed."""
-
-    permission_classes = [AllowAny]
-
-    @extend_schema(responses=serializers.EvaluationResultSerializer)
-    def get(self, request, pk):
-        ev = get_object_or_404(Evaluation.objects.select_related("assessment"), pk=pk)
-        if ev.assessment.status != "closed":
-            if not (
-                request.user.is_authenticated
-                and selectors.evaluations_for(request.user).filter(pk=pk).exists()
-            ):
-                raise Http404
-            if not request.user.is_area_staff:
-                raise InvalidTransition(_("测评尚未结束，结果不可查看。"))
-        return Response(evaluation_result(evaluation_id=ev.pk))

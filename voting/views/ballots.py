@@ -39,7 +39,12 @@ def vote_home(request):
     return render(
         request,
         "voting/vote_home.html",
-        {"pending": pending, "done": done, "evaluations": selectors.pending_evaluations_for(user.delegate_id)},
+        {
+            "pending": pending,
+            "done": done,
+            "evaluations": selectors.pending_evaluations_for(user.delegate_id)
+            + selectors.pending_member_evaluations(user),
+        },
     )
 
 

@@ -7,26 +7,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from liaison.errors import DomainError, show_domain_error
-from liaison.page_access import admin_required, delegate_required
+from liaison.page_access import admin_required
+from supervision.services.assessments import assessment_my_vote
+from supervision.views import voter_required
 
 from .. import selectors
 from ..services.evaluations import evaluation_close, evaluation_create, evaluation_open, evaluation_vote
 
 
 # === 人大评 =====================================================================================================
-@delegate_required
+@voter_required
 def vote_evaluation(request, pk: int):
-    """A delegate on the roll rates the project: three big buttons, one vote."""
+    """A delegate on the roll, or a body's member on it, rates the project: three big buttons, one vote."""
     from liaison.satisfaction import Satisfaction
 
     ev = get_object_or_404(selectors.evaluations_for(request.user), pk=pk)
-    delegate = request.user.delegate
-    voted = ev.assessment.votes.filter(delegate=delegate).first()
+    voted = assessment_my_vote(ev.assessment, request.user)
     error = None
     if request.method == "POST" and voted is None:
         try:
             voted = evaluation_vote(
-                evaluation_id=ev.pk, delegate=delegate, choice=request.POST.get("choice", "")
+                evaluation_id=ev.pk, user=request.user, choice=request.POST.get("choice", "")
             )
         except DomainError as exc:
             error = exc.text
