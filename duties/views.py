@@ -8,7 +8,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from liaison.api import KnownCountPaginator
 from liaison.errors import DomainError, show_domain_error
 from liaison.page_access import delegate_required, staff_required
 from liaison.pages import see_other
@@ -134,10 +133,9 @@ def league(request):
             area = None
         else:
             delegates = delegates.filter(area__path__startswith=area.path)
-    # Scored, ranked and paginated in the database (points.league); the paginator is told the number of
-    # delegates rather than counting the scored table, which would score every delegate twice.
+    # Scored, ranked and paginated in the database (points.league): the count of delegates, then the page.
     table = points.league(year=year, delegates=delegates)
-    page = KnownCountPaginator(table, 50, count=delegates.count()).get_page(request.GET.get("page"))
+    page = Paginator(table, 50).get_page(request.GET.get("page"))
     page.object_list = points.scores_page(page.object_list, year=year)
     kinds = [Kind.RECEPTION_DAY, Kind.OPINION_RECORDED, Kind.REPORT_BACK, Kind.TRAINING]
     for s in page:

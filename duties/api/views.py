@@ -149,10 +149,9 @@ class ScoreListView(APIView):
         area = _area_for(request)
         if area is not None:
             delegates = delegates.filter(area__path__startswith=area.path)
-        # Scored, ranked and paginated in the database: the rules, the count of delegates (counting the
-        # scored table would score every delegate twice), the page, the page's counts by kind.
+        # Scored, ranked and paginated in the database: the rules, the count of delegates, the page, the
+        # page's counts by kind.
         table = points.league(year=year, delegates=delegates)
-        self.known_count = delegates.count()
         paginator = Pagination()
         page = points.scores_page(paginator.paginate_queryset(table, request, view=self), year=year)
         return paginator.get_paginated_response(s.DutyScoreOut(page, many=True).data)
