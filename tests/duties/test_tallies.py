@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from duties.ledger import entries_reverse
 from duties.models import DutyEntry, DutyRule, DutyTally
-from duties.points import rules_for_year
+from duties.points import league, rules_for_year
+from duties.selectors import delegates_visible_to
 from duties.services.records import adjustment_create
 from duties.services.trainings import training_create
 from duties.tally import tallies_rebuild
@@ -267,3 +268,25 @@ def test_a_rule_changed_for_the_year_rescored_without_a_rebuild(client_for, staf
     body = client_for(staff).get("/api/v1/duty-scores/").json()
     assert _rows(body["results"]) == _reference_league(league_world)
     assert [r["score"] for r in body["results"]] == [8, 2, 0, 0, -3]
+
+
+def test_a_county_league_among_a_larger_citys_delegates(
+    client_for, staff, city_staff, tree, other_station, league_world
+):
+    """A county's staff on a database of more delegates: the sum reads only the county's tallies (the
+    restricted query), the city's staff the city's (all of them); both tables are the ledger's."""
+    others = [DelegateFactory(area=tree.other_county, name=f"洛南{i}") for i in range(8)]
+    for i, d in enumerate(others):
+        MembershipFactory(station=other_station, delegate=d)
+        for _ in range(i % 3):
+            reception_log_create(
+                delegate=d, station=other_station, held_on=TODAY, visitors=1, summary="", items=["x"]
+            )
+    for user, expected, restricted in (
+        (staff, _reference_league(league_world), True),
+        (city_staff, _reference_league(league_world + others), False),
+    ):
+        delegates = delegates_visible_to(user).filter(is_active=True)
+        assert league(year=TODAY.year, delegates=delegates)._scope_of() == (len(expected), restricted)
+        body = client_for(user).get("/api/v1/duty-scores/?page_size=50").json()
+        assert body["count"] == len(expected) and _rows(body["results"]) == expected
