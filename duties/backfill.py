@@ -1,7 +1,8 @@
 """Build the ledger from what the other apps already store, for deployments that upgrade (backfill_duties).
 
 Idempotent: each source yields the entries the live path would have written, and the ledger's unique
-constraint (one act per delegate, kind and source) makes a second run insert nothing.
+constraint (one act per delegate, kind and source) makes a second run insert nothing. The bulk insert bypasses
+the live path's counting, so the tallies of the years it inserted into are rebuilt at the end (duties.tally).
 """
 
 import datetime as dt
@@ -12,6 +13,7 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from .models import DutyEntry, Kind, ReportBack, SelfReport, Training
+from .tally import tallies_rebuild
 
 CHUNK = 2000
 
@@ -165,8 +167,10 @@ SOURCES = {
 
 
 def backfill(*, progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
-    """Insert every missing entry; returns {source: entries inserted}. `progress(source, done, total)`."""
+    """Insert every missing entry, then rebuild the tallies of the years inserted into; returns
+    {source: entries inserted}. `progress(source, done, total)`."""
     made: dict[str, int] = {}
+    years: set[int] = set()
     for name, build in SOURCES.items():
         qs, make = build()
         total = qs.count()
@@ -176,12 +180,14 @@ def backfill(*, progress: Callable[[str, int, int], None] | None = None) -> dict
             rows = _missing([e for obj in batch for e in make(obj)])
             # ignore_conflicts still: a live act recorded meanwhile wins, the unique constraint decides.
             DutyEntry.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+            years.update(r.year for r in rows)
             done += len(batch)
             if progress:
                 progress(name, done, total)
         if progress and total == 0:
             progress(name, 0, 0)
         made[name] = DutyEntry.objects.count() - before
+    tallies_rebuild(years)  # nothing inserted, nothing to rebuild
     return made
 
 

@@ -1,7 +1,8 @@
 """Writing the ledger: an act becomes an entry, a withdrawn act a reversing entry, each at most once.
 
 Every write here runs inside the transaction of the act (liaison.acts.delegate_act calls
-DutiesConfig.on_delegate_act there), so the entry exists exactly when the act does.
+DutiesConfig.on_delegate_act there), so the entry exists exactly when the act does; and each entry is counted
+in its tally (duties.tally) in the same transaction, so the league table's counts are the ledger's.
 """
 
 import datetime as dt
@@ -12,6 +13,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from .models import DutyEntry, Kind
+from .tally import entry_tally
 
 # The names the apps announce (liaison.acts) → the ledger's entry kinds. Unknown names that are entry kinds
 # themselves are taken as they are.
@@ -62,7 +64,9 @@ def entry_record(
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     if source is None:
-        entry.save()
+        with transaction.atomic():  # the entry and its count, together even when called outside a transaction
+            entry.save()
+            entry_tally(entry)
         return entry
     entry.source_type = ContentType.objects.get_for_model(source, for_concrete_model=True)
     entry.source_id = source.pk
@@ -73,8 +77,9 @@ def entry_record(
     try:
         with transaction.atomic():
             entry.save()
+            entry_tally(entry)
     except IntegrityError:
-        return None
+        return None  # the entry was refused (recorded by a concurrent writer): nothing was counted either
     return entry
 
 
@@ -93,7 +98,7 @@ def entries_reverse(*, source: Model, delegate_id: int | None = None, note: str 
     for e in live.exclude(pk__in=reversed_ids):
         try:
             with transaction.atomic():
-                DutyEntry.objects.create(
+                reversal = DutyEntry.objects.create(
                     delegate_id=e.delegate_id,
                     kind=e.kind,
                     occurred_on=e.occurred_on,
@@ -106,6 +111,7 @@ def entries_reverse(*, source: Model, delegate_id: int | None = None, note: str 
                     note=(note or "")[:500],
                     created_by=actor if getattr(actor, "pk", None) else None,
                 )
+                entry_tally(reversal)
                 made += 1
         except IntegrityError:
             continue

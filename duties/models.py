@@ -132,6 +132,32 @@ class DutyEntry(models.Model):
         return f"{self.occurred_on} {self.get_kind_display()}"
 
 
+class DutyTally(models.Model):
+    """The ledger summed per delegate, year and kind, kept in the transaction of each entry (duties.tally).
+
+    `n` is the net count (acts minus reversals), `pts` the sum of an adjustment's points (0 for other kinds).
+    The league table scores and ranks these rows in SQL instead of grouping a year's entries per request;
+    `tallies_rebuild()` recomputes them from the ledger, which stays the record.
+    """
+
+    delegate = models.ForeignKey(
+        "stations.Delegate", on_delete=models.CASCADE, related_name="duty_tallies", verbose_name=_("代表")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("履职类型"), max_length=24, choices=Kind.choices)
+    n = models.IntegerField(default=0)
+    pts = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("履职计数")
+        verbose_name_plural = _("履职计数")
+        # Its index (delegate, year, kind) serves the league's join, one delegate's reads and the upsert.
+        constraints = [models.UniqueConstraint(fields=["delegate", "year", "kind"], name="duty_tally_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.delegate_id} {self.year} {self.kind} {self.n}"
+
+
 class SelfReport(models.Model):
     """An act the portal cannot see, reported by the delegate; it enters the ledger once staff approve it."""
 

@@ -133,8 +133,10 @@ def league(request):
             area = None
         else:
             delegates = delegates.filter(area__path__startswith=area.path)
-    table = points.scores(year=year, delegates=delegates)
+    # Scored, ranked and paginated in the database (points.league): the count of delegates, then the page.
+    table = points.league(year=year, delegates=delegates)
     page = Paginator(table, 50).get_page(request.GET.get("page"))
+    page.object_list = points.scores_page(page.object_list, year=year)
     kinds = [Kind.RECEPTION_DAY, Kind.OPINION_RECORDED, Kind.REPORT_BACK, Kind.TRAINING]
     for s in page:
         s.cols = [s.counts.get(k, 0) for k in kinds]

@@ -149,9 +149,11 @@ class ScoreListView(APIView):
         area = _area_for(request)
         if area is not None:
             delegates = delegates.filter(area__path__startswith=area.path)
-        table = points.scores(year=year, delegates=delegates)
+        # Scored, ranked and paginated in the database: the rules, the count of delegates, the page, the
+        # page's counts by kind.
+        table = points.league(year=year, delegates=delegates)
         paginator = Pagination()
-        page = paginator.paginate_queryset(table, request, view=self)
+        page = points.scores_page(paginator.paginate_queryset(table, request, view=self), year=year)
         return paginator.get_paginated_response(s.DutyScoreOut(page, many=True).data)
 
 

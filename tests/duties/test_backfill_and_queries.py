@@ -84,7 +84,8 @@ def _many(n, tree, station, staff):
 def test_league_table_queries_do_not_grow(client_for, staff, tree, station, django_assert_max_num_queries):
     _many(2, tree, station, staff)
     c = client_for(staff)
-    # user's area, rules, delegates, grouped entries
+    # (user's area,) rules, delegates counted (in scope, in all), the page scored and ranked from the tallies,
+    # the page's counts by kind
     with django_assert_max_num_queries(5):
         small = c.get("/api/v1/duty-scores/")
     _many(12, tree, station, staff)

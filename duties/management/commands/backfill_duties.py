@@ -3,12 +3,24 @@ import sys
 from django.core.management.base import BaseCommand
 
 from duties.backfill import backfill
+from duties.tally import tallies_rebuild
 
 
 class Command(BaseCommand):
     help = "从已有数据生成代表履职记录（可重复运行）/ Build the duty ledger from existing data (idempotent)"
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--rebuild-tallies",
+            action="store_true",
+            help="只按履职记录重算全部履职计数 / Only recompute every year's tallies from the ledger",
+        )
+
     def handle(self, *args, **options):
+        if options["rebuild_tallies"]:
+            rows = tallies_rebuild()
+            self.stdout.write(f"backfill_duties: {rows} tallies rebuilt from the ledger")
+            return
         tty = sys.stdout.isatty()
 
         def progress(name: str, done: int, total: int) -> None:
