@@ -42,10 +42,16 @@ class MemberForm(forms.Form):
     joined_on = forms.DateField(label=_("加入日期"), required=False, widget=DateInput())
     account = forms.BooleanField(label=_("开设账号（网上投票）"), required=False)
 
+    # The picker lists this many (narrowed by a name search); any delegate of the queryset is accepted.
+    SHOWN = 200
+
     def __init__(self, *args, delegates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["delegate"].queryset = delegates
-        self.fields["delegate"].label_from_instance = lambda d: f"{d.name}（{d.get_level_display()}）"
+        field = self.fields["delegate"]
+        field.queryset = delegates
+        field.widget.choices = [("", "---------")] + [
+            (d.pk, f"{d.name}（{d.get_level_display()}，{d.area.name}）") for d in delegates[: self.SHOWN]
+        ]
 
     def clean(self):
         d = super().clean()

@@ -65,8 +65,8 @@ def present_ids(meetings) -> dict[int, list[int]]:
     return out
 
 
-def delegates_for_picker(body: Body, q: str = "", limit: int = 200) -> QuerySet[Delegate]:
-    """Active delegates who may join `body`: of its area, an area above it or one below it."""
+def delegates_for_picker(body: Body, q: str = "") -> QuerySet[Delegate]:
+    """Active delegates who may join `body`: of its area, an area above it or one below it (`q`: by name)."""
     parts = [p for p in body.area.path.split("/") if p]
     ancestors = ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
     qs = Delegate.objects.filter(is_active=True).filter(
@@ -74,7 +74,7 @@ def delegates_for_picker(body: Body, q: str = "", limit: int = 200) -> QuerySet[
     )
     if q:
         qs = qs.filter(name__contains=q.strip()[:20])
-    return qs.select_related("area").only("id", "name", "level", "area__name").order_by("name", "id")[:limit]
+    return qs.select_related("area").only("id", "name", "level", "area__name").order_by("name", "id")
 
 
 def areas_for_bodies(user) -> QuerySet[Area]:
