@@ -27,4 +27,10 @@ class CouncilsConfig(AppConfig):
         from .demo import seed
 
         made = seed()
-        stdout.write(f"councils: {made} demo street councils" if made else "councils: demo data present")
+        if made:
+            stdout.write(
+                f"councils: {made} demo street councils; council member accounts member01…member{made:02d} "
+                "(role member) use the demo password"
+            )
+        else:
+            stdout.write("councils: demo data present")

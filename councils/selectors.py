@@ -96,7 +96,8 @@ def _by_sector(members) -> list[tuple[str, list]]:
     groups: OrderedDict[str, list] = OrderedDict()
     for m in members:
         groups.setdefault(m.sector, []).append(m)
-    return [(labels.get(k, k), v) for k, v in groups.items()]
+    order = {k: i for i, k in enumerate(BodyMember.Sector.values)}
+    return [(labels.get(k, k), groups[k]) for k in sorted(groups, key=lambda k: order.get(k, len(order)))]
 
 
 # --- public -------------------------------------------------------------------------------------------------
