@@ -10,8 +10,14 @@ class CouncilsConfig(AppConfig):
     name = "councils"
     verbose_name = _("街道议政代表会")
 
-    def public_nav(self) -> list[tuple[str, str]]:
-        return [(_("议政代表会"), "councils:index")]
+    def ready(self) -> None:
+        # Public pages reach the councils from the station pages of a street (and of the villages under it):
+        # the header menu has room for three app links, which figures, legislation and motions already use.
+        from stations.hooks import register_station_section
+
+        from .views import station_section
+
+        register_station_section(station_section)
 
     def workspace_links(self, user) -> list[tuple[str, str]]:
         from django.urls import reverse

@@ -16,6 +16,12 @@ from voting.models import Ballot, LivelihoodProject
 from .models import Attendance, Meeting, MeetingOpinion
 
 
+def _ancestors(path: str) -> list[str]:
+    """ "a/b/c/" → ["a/", "a/b/", "a/b/c/"]: the area and every area above it, for one indexed `IN` query."""
+    parts = [p for p in path.split("/") if p]
+    return ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
+
+
 def _current(prefix: str = "members__") -> Q:
     today = dt.date.today()
     return Q(**{f"{prefix}joined_on__lte": today}) & (
@@ -67,10 +73,8 @@ def present_ids(meetings) -> dict[int, list[int]]:
 
 def delegates_for_picker(body: Body, q: str = "") -> QuerySet[Delegate]:
     """Active delegates who may join `body`: of its area, an area above it or one below it (`q`: by name)."""
-    parts = [p for p in body.area.path.split("/") if p]
-    ancestors = ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
     qs = Delegate.objects.filter(is_active=True).filter(
-        Q(area__path__in=ancestors) | Q(area__path__startswith=body.area.path)
+        Q(area__path__in=_ancestors(body.area.path)) | Q(area__path__startswith=body.area.path)
     )
     if q:
         qs = qs.filter(name__contains=q.strip()[:20])
@@ -108,6 +112,20 @@ def public_councils() -> QuerySet[Body]:
         .select_related("area", "area__parent")
         .annotate(member_count=Count("members", filter=_current()))
         .order_by("area__path", "id")
+    )
+
+
+def council_over(area: Area) -> Body | None:
+    """The active street council of `area` or of an area above it (one query; None without an area path)."""
+    if not getattr(area, "path", None):
+        return None
+    return (
+        Body.objects.filter(
+            kind=Body.Kind.STREET_COUNCIL, is_active=True, area__path__in=_ancestors(area.path)
+        )
+        .only("id", "name")
+        .order_by("-area__path", "id")
+        .first()
     )
 
 

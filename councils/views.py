@@ -4,6 +4,7 @@ projects it voted and their delivery, and its evaluation results. A fixed number
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from . import selectors
 
@@ -26,3 +27,11 @@ def detail(request, pk):
         "assessments": selectors.council_assessments(body),
     }
     return render(request, "councils/detail.html", ctx)
+
+
+def station_section(request, station) -> str:
+    """On a station page: the street council of the station's street (one query), and the list of councils."""
+    body = selectors.council_over(station.area)
+    if body is None:
+        return ""
+    return render_to_string("councils/_station_council.html", {"council": body}, request=request)

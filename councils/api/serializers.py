@@ -6,7 +6,7 @@ from suggestions.models import Suggestion
 from ..models import Meeting
 
 
-class OpinionIn(serializers.Serializer):
+class MeetingOpinionIn(serializers.Serializer):
     content = serializers.CharField(max_length=5000)
     member = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     category = serializers.ChoiceField(choices=Suggestion.Category.choices, required=False, default="other")
@@ -21,7 +21,7 @@ class MeetingIn(serializers.Serializer):
         child=serializers.IntegerField(min_value=1), max_length=5000, help_text=_("出席成员编号")
     )
     minutes = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
-    opinions = serializers.ListField(child=OpinionIn(), required=False, default=list, max_length=50)
+    opinions = serializers.ListField(child=MeetingOpinionIn(), required=False, default=list, max_length=50)
 
 
 class MeetingOpinionOut(serializers.Serializer):

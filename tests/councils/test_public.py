@@ -10,6 +10,7 @@ from django.utils import timezone
 from councils.services import meeting_record
 from stations.models import HandlingUnit
 from supervision.models import Assessment
+from tests.html import parse
 from voting.models import Ballot, Candidate, LivelihoodProject, ProjectProposal
 
 from .conftest import PHONE
@@ -87,7 +88,6 @@ def test_the_list_shows_councils_with_area_and_member_count(client, council, mem
     html = r.content.decode()
     assert council.name in html and "城关街道" in html and "商州区" in html
     assert "4 名成员" in html
-    assert "/councils/" in client.get("/").content.decode()  # in the public navigation
 
 
 def test_a_council_page_shows_everything_public_and_no_contact(
@@ -147,3 +147,15 @@ def test_unknown_or_non_council_bodies_are_404(client, tree):
     congress = body_create(name="商州区人大", kind="congress", area=tree.county)
     assert client.get(f"/councils/{congress.pk}/").status_code == 404
     assert client.get("/councils/99999/").status_code == 404
+
+
+def test_station_pages_of_the_street_link_to_its_council(client, council, station, other_station, tree):
+    from tests.factories import StationFactory
+
+    village_station = StationFactory(name="东关社区联络站", area=tree.village)
+    for st in (station, village_station):
+        section = parse(client.get(f"/stations/{st.pk}/")).find("[data-testid=station-council]")
+        assert section is not None
+        assert section.links()[f"/councils/{council.pk}/"] == council.name
+        assert "/councils/" in section.links()
+    assert parse(client.get(f"/stations/{other_station.pk}/")).find("[data-testid=station-council]") is None
