@@ -31,6 +31,8 @@ ACT_KINDS = {
     "formal_suggestion_filed": Kind.MOTION_FILED,
     "formal_suggestion_cosigned": Kind.MOTION_COSIGNED,
     "formal_suggestion_satisfied": Kind.MOTION_SATISFIED,
+    # The councils app: a delegate who is a member of a street council attended one of its meetings.
+    "council_meeting_attended": Kind.COUNCIL_MEETING,
 }
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "legislation",
     "open311",
     "figures",
+    "councils",
 ]
 
 MIDDLEWARE = [

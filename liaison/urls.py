@@ -25,6 +25,7 @@ api_v1 = [
     path("", include("motions.api.urls")),
     path("", include("legislation.api.urls")),
     path("", include("figures.api_urls")),
+    path("", include("councils.api.urls")),
 ]
 
 urlpatterns = [
@@ -44,6 +45,7 @@ urlpatterns = [
     path("", include("motions.urls")),
     path("", include("legislation.urls")),
     path("", include("figures.urls")),
+    path("", include("councils.urls")),
     path("", include("stations.urls")),
 ]
 if "://" not in settings.MEDIA_URL:

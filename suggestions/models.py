@@ -80,6 +80,8 @@ class Suggestion(models.Model):
         # and rating rules of its channel (suggestions.conf FORMAL_*).
         FORMAL = "formal", _("代表建议")
         OPEN311 = "open311", _("Open311 接口")
+        # An opinion raised at a street council's meeting (councils app): handled like any other suggestion.
+        COUNCIL = "council", _("议政代表会")
 
     # Open: still needs someone's work. Used by the work queue's default filter and its partial index.
     OPEN_STATUSES = OPEN_STATUSES
