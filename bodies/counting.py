@@ -86,7 +86,7 @@ def votes_check(counts: dict[str, int], sheet: Sheet, label: str) -> None:
     total = sum(counts.values())
     if total > sheet.valid:
         raise ValidationFailed(
-            _("%(l)s：赞成、反对、弃权合计 %(t)s 票，超过有效票 %(v)s 张。")
+            _("%(l)s：各项票数合计 %(t)s 票，超过有效票 %(v)s 张。")
             % {"l": label, "t": total, "v": sheet.valid}
         )
 

@@ -21,14 +21,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bodies.counting import count_value, sheet_check, votes_check
 from bodies.models import Counting
-from liaison.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
+from liaison.errors import InvalidTransition, NotFound, NotPermitted
 from liaison.scoping import user_sees_area
 
 from ..models import Assessment, AssessmentCount
 from ..selectors import assessment_roll_size
-
-MAX_COUNT = 100_000
 
 
 def _locked(assessment_id: int, actor) -> Assessment:
@@ -43,20 +42,6 @@ def _locked(assessment_id: int, actor) -> Assessment:
     if a.counting == Counting.ONLINE:
         raise InvalidTransition(_("本次测评为网上投票，无需录入计票结果。"), code="counted_online")
     return a
-
-
-def _number(value, field: str, errors: dict) -> int | None:
-    if value is None or value == "":
-        return None
-    try:
-        n = int(value)
-    except (TypeError, ValueError):
-        errors[field] = [_("请填写 0 到 100000 之间的整数。")]
-        return None
-    if isinstance(value, float) and value != n or not 0 <= n <= MAX_COUNT:
-        errors[field] = [_("请填写 0 到 100000 之间的整数。")]
-        return None
-    return n
 
 
 @transaction.atomic
@@ -82,71 +67,25 @@ def assessment_count_enter(
     if sheet is not None and sheet.is_confirmed:
         raise InvalidTransition(_("计票结果已核对确认，不能再修改。"), code="count_confirmed")
 
-    errors: dict[str, list[str]] = {}
-    method = method or a.counting
-    if method not in (Counting.PAPER, Counting.DEVICE):
-        errors["method"] = [_("计票方式只能是纸质选票或表决器。")]
-    n = {
-        f: _number(v, f, errors)
-        for f, v in {
-            "present": present,
-            "papers_issued": papers_issued,
-            "papers_returned": papers_returned,
-            "valid": valid,
-            "invalid": invalid,
-            "satisfied": satisfied,
-            "basically_satisfied": basically_satisfied,
-            "unsatisfied": unsatisfied,
-        }.items()
+    # The sheet's rules are the ballots' (bodies.counting): the papers add up, the votes fit the valid papers.
+    head = sheet_check(
+        roll_size=assessment_roll_size(a),
+        present=present,
+        method=method or a.counting,
+        papers_issued=papers_issued,
+        papers_returned=papers_returned,
+        valid=valid,
+        invalid=invalid,
+        note=note,
+    )
+    votes = {
+        "satisfied": count_value(satisfied, _("满意")),
+        "basically_satisfied": count_value(basically_satisfied, _("基本满意")),
+        "unsatisfied": count_value(unsatisfied, _("不满意")),
     }
-    for f in ("present", "satisfied", "basically_satisfied", "unsatisfied"):
-        if n[f] is None and f not in errors:
-            errors[f] = [_("请填写此项。")]
-    if errors:
-        raise ValidationFailed(errors)
+    votes_check(votes, head, a.title)
 
-    present = n["present"]
-    issued = present if n["papers_issued"] is None else n["papers_issued"]
-    returned = issued if n["papers_returned"] is None else n["papers_returned"]
-    invalid = 0 if n["invalid"] is None else n["invalid"]
-    valid = returned - invalid if n["valid"] is None else n["valid"]
-    votes = n["satisfied"] + n["basically_satisfied"] + n["unsatisfied"]
-    roll_size = assessment_roll_size(a)
-    if present > roll_size:
-        errors["present"] = [
-            _("实到人数（%(n)s）不能多于应到人数（%(r)s）。") % {"n": present, "r": roll_size}
-        ]
-    if issued > present:
-        errors["papers_issued"] = [
-            _("发出选票（%(n)s）不能多于实到人数（%(p)s）。") % {"n": issued, "p": present}
-        ]
-    if returned > issued:
-        errors["papers_returned"] = [
-            _("收回选票（%(n)s）不能多于发出选票（%(i)s）。") % {"n": returned, "i": issued}
-        ]
-    if valid < 0 or valid + invalid != returned:
-        errors["valid"] = [_("有效票与无效票之和须等于收回选票（%(n)s）。") % {"n": returned}]
-    if votes > returned or votes > max(valid, 0):
-        errors["satisfied"] = [
-            _("满意、基本满意、不满意票数之和（%(v)s）不能多于收回的有效选票（%(n)s）。")
-            % {"v": votes, "n": min(returned, max(valid, 0))}
-        ]
-    if errors:
-        raise ValidationFailed(errors)
-
-    fields = {
-        "method": method,
-        "present": present,
-        "papers_issued": issued,
-        "papers_returned": returned,
-        "valid": valid,
-        "invalid": invalid,
-        "satisfied": n["satisfied"],
-        "basically_satisfied": n["basically_satisfied"],
-        "unsatisfied": n["unsatisfied"],
-        "note": (note or "").strip()[:500],
-        "entered_by": actor,
-    }
+    fields = {**head.as_fields(), **votes, "entered_by": actor}
     if sheet is None:
         sheet = AssessmentCount(assessment=a, **fields)
     else:
