@@ -78,6 +78,8 @@ class League:
         benchmark city it made the query ~40 % slower than summing every delegate's tallies and letting the
         join drop the others'. So restrict only when the table holds under half of all delegates (a county's
         staff on a database of a province), where it saves reading the rest."""
+        if self._scope is None and self.delegates.query.is_empty():  # .none(): nothing to compile
+            self._scope = (0, True)
         if self._scope is None:
             everyone = self.delegates.model._default_manager.using(self.delegates.db)
             c = everyone.aggregate(
@@ -100,6 +102,8 @@ class League:
         return self._rows(k.start or 0, k.stop)
 
     def _rows(self, low: int, high: int | None) -> list[dict]:
+        if not self.count() or (high is not None and high <= low):
+            return []
         using = self.delegates.db
         conn = connections[using]
         qn = conn.ops.quote_name
@@ -153,7 +157,7 @@ def scores_page(rows: Iterable[dict], *, year: int) -> list[Score]:
 
 def scores(*, year: int, delegates: QuerySet) -> list[Score]:
     """The whole league table for these delegates and year: score, rank (ties share a rank), counts by kind.
-    Three queries whatever the number of delegates: the rules, the table, the counts."""
+    Four queries whatever the number of delegates: the rules, the delegates counted, the table, the counts."""
     return _with_counts(
         league(year=year, delegates=delegates),
         lambda ids: DutyTally.objects.filter(year=year, delegate__in=delegates.values("pk")),

@@ -22,7 +22,7 @@ from duties.services.records import adjustment_create
 from duties.services.trainings import training_create
 from duties.tally import tallies_rebuild
 from liaison.acts import delegate_act
-from stations.models import ReceptionLog
+from stations.models import Delegate, ReceptionLog
 from stations.services import reception_log_create
 from tests.factories import DelegateFactory, MembershipFactory
 
@@ -290,3 +290,10 @@ def test_a_county_league_among_a_larger_citys_delegates(
         assert league(year=TODAY.year, delegates=delegates)._scope_of() == (len(expected), restricted)
         body = client_for(user).get("/api/v1/duty-scores/?page_size=50").json()
         assert body["count"] == len(expected) and _rows(body["results"]) == expected
+
+
+def test_an_empty_league_is_empty(league_world):
+    for delegates in (Delegate.objects.none(), Delegate.objects.filter(name="没有这个人")):
+        table = league(year=TODAY.year, delegates=delegates)
+        assert table.count() == 0 and list(table) == [] and table[0:20] == []
+    assert league(year=TODAY.year, delegates=Delegate.objects.all())[3:3] == []
