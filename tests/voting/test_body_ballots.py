@@ -256,3 +256,33 @@ def test_opening_a_body_ballot_runs_fixed_queries(tree, make_proposals):
         assert ballot.roll_entries.count() == size
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1] <= 12
+
+
+def test_the_turnout_of_a_body_ballot_runs_fixed_queries(tree, make_proposals, county_admin, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from voting.services.ballots import ballot_cast, ballot_create
+
+    counts = []
+    for size in (20, 200):
+        body = body_create(name=f"议政会{size}", kind=Body.Kind.STREET_COUNCIL, area=tree.township)
+        BodyMember.objects.bulk_create(
+            [BodyMember(body=body, name=f"m{i}", joined_on=dt.date(2026, 1, 1)) for i in range(size)]
+        )
+        ballot = ballot_create(title="t", area=tree.township, seats=1, body=body, candidates=make_proposals(2))
+        ballot_open(ballot_id=ballot.pk)
+        for m in BodyMember.objects.filter(body=body).order_by("pk")[:5]:
+            m.user = UserFactory(username=f"tm{size}-{m.pk}", role=User.Role.MEMBER)
+            m.save(update_fields=["user"])
+            ballot_cast(
+                ballot_id=ballot.pk,
+                user=m.user,
+                choices={c.pk: "for" for c in ballot.candidates.all()},
+            )
+        c = client_for(county_admin)
+        with CaptureQueriesContext(connection) as ctx:
+            body_json = c.get(f"/api/v1/ballots/{ballot.pk}/turnout/").json()
+        assert (body_json["roll_size"], body_json["voted"]) == (size, 5)
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
